@@ -1,0 +1,170 @@
+package dev.sprocket.core.dispatch;
+
+import dev.sprocket.core.domain.AttemptOutcome;
+import dev.sprocket.core.domain.AttemptReport;
+import dev.sprocket.core.domain.Job;
+import dev.sprocket.core.domain.JobProgress;
+import dev.sprocket.core.domain.JobState;
+import dev.sprocket.core.domain.Lease;
+import dev.sprocket.core.domain.OutputFile;
+import dev.sprocket.core.domain.Task;
+import dev.sprocket.core.domain.TaskEvent;
+import dev.sprocket.core.domain.TaskId;
+import dev.sprocket.core.domain.TaskState;
+import dev.sprocket.core.port.JobStore;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Dispatch policy over a {@link JobStore}: leasing with long-poll, renewals, completions fenced by token,
+ * retries that count only real render failures, lease expiry, and job completion. The embedded `render`
+ * command and the server run this same class.
+ */
+public final class Dispatcher {
+    private final JobStore store;
+    private final Clock clock;
+    private final DispatchSettings settings;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition runnable = lock.newCondition();
+    /** Bumped whenever a task may have become runnable; waiters re-check when it moves. */
+    private long generation;
+
+    public Dispatcher(JobStore store, Clock clock, DispatchSettings settings) {
+        this.store = store;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    public DispatchSettings settings() { return settings; }
+    public JobStore store() { return store; }
+
+    public void submit(Job job) {
+        store.create(job, job.frames().chunks(job.chunk()));
+        wake();
+    }
+
+    /**
+     * Leases the next runnable task, waiting up to {@code wait} for one. Waiters are woken the moment a task
+     * becomes runnable in this process; they also re-check at least every {@code sweepEvery} (for leases that
+     * expire, or tasks another coordinator queued).
+     */
+    public Optional<Lease> lease(String worker, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            long seen;
+            lock.lock();
+            try { seen = generation; } finally { lock.unlock(); }
+            expireLeases();
+            Optional<Lease> lease = store.leaseNext(worker, clock.instant(), settings.leaseTtl());
+            if (lease.isPresent()) return lease;
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return Optional.empty();
+            lock.lock();
+            try {
+                if (generation == seen) {
+                    runnable.awaitNanos(Math.min(left, settings.sweepEvery().toNanos()));
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    public boolean heartbeat(TaskId task, long token, Optional<String> progress) {
+        return store.renew(task, token, clock.instant(), settings.leaseTtl(), progress).isPresent();
+    }
+
+    public boolean started(TaskId task, long token) {
+        boolean ok = store.transition(task, Optional.of(token), TaskEvent.START, Optional.empty(),
+                AttemptReport.empty(), List.of(), clock.instant());
+        // START is only allowed from LEASED; a worker that re-reports start still holds the lease if renew works.
+        return ok || heartbeat(task, token, Optional.empty());
+    }
+
+    public CompletionResult complete(TaskId task, long token, List<OutputFile> outputs, AttemptReport report) {
+        boolean ok = store.transition(task, Optional.of(token), TaskEvent.COMPLETE, Optional.of(AttemptOutcome.SUCCEEDED),
+                report, outputs, clock.instant());
+        if (!ok) return CompletionResult.STALE;
+        settleJob(task.jobId());
+        return CompletionResult.ACCEPTED;
+    }
+
+    /** A real render failure: retried until {@code maxAttempts} failures, then the task fails. */
+    public void fail(TaskId id, long token, AttemptOutcome outcome, AttemptReport report) {
+        if (outcome != AttemptOutcome.FAILED && outcome != AttemptOutcome.CRASHED) {
+            throw new IllegalArgumentException("fail() takes FAILED or CRASHED, not " + outcome);
+        }
+        Optional<Task> task = store.task(id);
+        if (task.isEmpty() || task.get().token() != token) return;
+        TaskEvent event = task.get().failures() + 1 >= settings.maxAttempts() ? TaskEvent.FAIL_FINAL : TaskEvent.FAIL_RETRY;
+        if (store.transition(id, Optional.of(token), event, Optional.of(outcome), report, List.of(), clock.instant())) {
+            if (event == TaskEvent.FAIL_RETRY) wake(); else settleJob(id.jobId());
+        }
+    }
+
+    /** The worker hands the task back; no blame. */
+    public void release(TaskId id, long token, AttemptReport report) {
+        if (store.transition(id, Optional.of(token), TaskEvent.RELEASE, Optional.of(AttemptOutcome.LOST), report,
+                List.of(), clock.instant())) {
+            wake();
+        }
+    }
+
+    /** Requeues every task whose lease ran out. Returns how many. */
+    public int expireLeases() {
+        Instant now = clock.instant();
+        int n = 0;
+        for (Task t : store.expired(now)) {
+            if (store.transition(t.id(), Optional.of(t.token()), TaskEvent.EXPIRE, Optional.of(AttemptOutcome.LOST),
+                    AttemptReport.message("lease expired (worker " + t.worker().orElse("?") + " stopped heartbeating)"),
+                    List.of(), now)) {
+                n++;
+            }
+        }
+        if (n > 0) wake();
+        return n;
+    }
+
+    /** Marks the job COMPLETED when every task is done, FAILED when the rest are done and some failed. */
+    public JobState settleJob(String jobId) {
+        Job job = store.job(jobId).orElseThrow(() -> new IllegalArgumentException("unknown job " + jobId));
+        if (job.state().terminal()) return job.state();
+        JobProgress p = store.progress(jobId);
+        int total = p.tasksByState().values().stream().mapToInt(Integer::intValue).sum();
+        int open = p.tasks(TaskState.QUEUED) + p.tasks(TaskState.LEASED) + p.tasks(TaskState.RUNNING) + p.tasks(TaskState.PAUSED);
+        JobState next = job.state();
+        if (p.tasks(TaskState.DONE) == total) next = JobState.COMPLETED;
+        else if (open == 0 && p.tasks(TaskState.FAILED) > 0) next = JobState.FAILED;
+        else if (open == 0) next = JobState.CANCELED;
+        if (next != job.state()) store.setJobState(jobId, next);
+        return next;
+    }
+
+    /** Tells long-polling workers that something may be runnable. */
+    public void wake() {
+        lock.lock();
+        try {
+            generation++;
+            runnable.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** For tests and shutdown: waits until the job is terminal or the timeout passes. */
+    public JobState awaitTerminal(String jobId, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            JobState s = store.job(jobId).orElseThrow().state();
+            if (s.terminal() || System.nanoTime() > deadline) return s;
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+    }
+}

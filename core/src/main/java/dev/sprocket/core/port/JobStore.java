@@ -1,0 +1,82 @@
+package dev.sprocket.core.port;
+
+import dev.sprocket.core.domain.Attempt;
+import dev.sprocket.core.domain.AttemptOutcome;
+import dev.sprocket.core.domain.AttemptReport;
+import dev.sprocket.core.domain.Job;
+import dev.sprocket.core.domain.JobProgress;
+import dev.sprocket.core.domain.JobState;
+import dev.sprocket.core.domain.Lease;
+import dev.sprocket.core.domain.OutputFile;
+import dev.sprocket.core.domain.Task;
+import dev.sprocket.core.domain.TaskEvent;
+import dev.sprocket.core.domain.TaskId;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The source of truth for jobs, tasks and attempts. Every method is atomic. Task state changes go through
+ * {@link dev.sprocket.core.domain.TaskStateMachine}: an adapter never invents a transition.
+ * Policy (retries, when a job is done) lives in {@link dev.sprocket.core.dispatch.Dispatcher}, not here.
+ */
+public interface JobStore extends AutoCloseable {
+
+    /** Creates the job and one QUEUED task per chunk (task index = position in the list), token 0. */
+    void create(Job job, List<List<Integer>> chunks);
+
+    Optional<Job> job(String jobId);
+
+    /** All jobs, newest first. */
+    List<Job> jobs();
+
+    /** Tasks of a job by index. */
+    List<Task> tasks(String jobId);
+
+    Optional<Task> task(TaskId id);
+
+    JobProgress progress(String jobId);
+
+    /** Attempts of a task, oldest first. */
+    List<Attempt> attempts(TaskId id);
+
+    /** Accepted outputs of a job (those of DONE tasks), by frame. */
+    List<OutputFile> outputs(String jobId);
+
+    void setJobState(String jobId, JobState state);
+
+    /**
+     * Atomically takes the next runnable task: a QUEUED task of an ACTIVE job; highest job priority first, then
+     * oldest job (created_at, then id), then lowest task index. Applies {@link TaskEvent#LEASE}: token + 1,
+     * worker and expiry set, and a RUNNING attempt row is written for (task, new token, worker, now).
+     * Never hands one task to two callers, even from several processes on one database.
+     */
+    Optional<Lease> leaseNext(String worker, Instant now, Duration ttl);
+
+    /**
+     * Extends the lease to now + ttl when the task is LEASED or RUNNING with this token, and records the progress
+     * text if given. Returns the new expiry, or empty when the token is stale or the task is no longer active.
+     */
+    Optional<Instant> renew(TaskId id, long token, Instant now, Duration ttl, Optional<String> progress);
+
+    /**
+     * Applies {@code event} to the task if its current state allows it (per the state machine) and, when
+     * {@code token} is present, the task's token equals it. On success: clears worker/expiry/progress when the
+     * new state is not active; increments failures for FAIL_RETRY and FAIL_FINAL; for COMPLETE stores
+     * {@code outputs} as the task's accepted outputs (replacing earlier ones); for RETRY resets failures to 0 and
+     * drops earlier outputs. When {@code outcome} is present, closes the attempt (task, token) with it, the report
+     * and {@code now}. Returns false (and changes nothing) when the transition is not allowed or the token is stale.
+     */
+    boolean transition(TaskId id, Optional<Long> token, TaskEvent event, Optional<AttemptOutcome> outcome,
+                       AttemptReport report, List<OutputFile> outputs, Instant now);
+
+    /** LEASED or RUNNING tasks whose lease expired before {@code now}. */
+    List<Task> expired(Instant now);
+
+    /** The earliest lease expiry among active tasks, if any (so waiters know when to sweep). */
+    Optional<Instant> nextExpiry();
+
+    @Override void close();
+}
