@@ -56,13 +56,18 @@ public final class Dispatcher {
      * expire, or tasks another coordinator queued).
      */
     public Optional<Lease> lease(String worker, Duration wait) throws InterruptedException {
+        return lease(worker, Optional.empty(), wait);
+    }
+
+    /** As {@link #lease(String, Duration)}, restricted to one job when {@code onlyJob} is given. */
+    public Optional<Lease> lease(String worker, Optional<String> onlyJob, Duration wait) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
             long seen;
             lock.lock();
             try { seen = generation; } finally { lock.unlock(); }
             expireLeases();
-            Optional<Lease> lease = store.leaseNext(worker, clock.instant(), settings.leaseTtl());
+            Optional<Lease> lease = store.leaseNext(worker, onlyJob, clock.instant(), settings.leaseTtl());
             if (lease.isPresent()) return lease;
             long left = deadline - System.nanoTime();
             if (left <= 0) return Optional.empty();

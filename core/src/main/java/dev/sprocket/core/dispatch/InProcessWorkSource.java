@@ -13,11 +13,21 @@ import java.util.Optional;
 /** Workers in the same process as the dispatcher (the embedded `render` command) talk to it directly. */
 public final class InProcessWorkSource implements WorkSource {
     private final Dispatcher dispatcher;
+    private final Optional<String> onlyJob;
 
-    public InProcessWorkSource(Dispatcher dispatcher) { this.dispatcher = dispatcher; }
+    public InProcessWorkSource(Dispatcher dispatcher) {
+        this.dispatcher = dispatcher;
+        this.onlyJob = Optional.empty();
+    }
+
+    /** Workers that take only this job's tasks (one `sprocket render` run). */
+    public InProcessWorkSource(Dispatcher dispatcher, String jobId) {
+        this.dispatcher = dispatcher;
+        this.onlyJob = Optional.of(jobId);
+    }
 
     @Override public Optional<Lease> lease(String worker, Duration wait) throws InterruptedException {
-        return dispatcher.lease(worker, wait);
+        return dispatcher.lease(worker, onlyJob, wait);
     }
 
     @Override public boolean heartbeat(Lease lease, Optional<String> progress) {

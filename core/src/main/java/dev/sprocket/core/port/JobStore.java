@@ -51,9 +51,15 @@ public interface JobStore extends AutoCloseable {
      * Atomically takes the next runnable task: a QUEUED task of an ACTIVE job; highest job priority first, then
      * oldest job (created_at, then id), then lowest task index. Applies {@link TaskEvent#LEASE}: token + 1,
      * worker and expiry set, and a RUNNING attempt row is written for (task, new token, worker, now).
+     * With {@code onlyJob}, only that job's tasks are considered (the workers of one embedded `render` run).
      * Never hands one task to two callers, even from several processes on one database.
      */
-    Optional<Lease> leaseNext(String worker, Instant now, Duration ttl);
+    Optional<Lease> leaseNext(String worker, Optional<String> onlyJob, Instant now, Duration ttl);
+
+    /** {@link #leaseNext(String, Optional, Instant, Duration)} over every job. */
+    default Optional<Lease> leaseNext(String worker, Instant now, Duration ttl) {
+        return leaseNext(worker, Optional.empty(), now, ttl);
+    }
 
     /**
      * Extends the lease to now + ttl when the task is LEASED or RUNNING with this token, and records the progress

@@ -1,0 +1,180 @@
+package dev.sprocket.blender;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sprocket.core.domain.RenderSettings;
+import dev.sprocket.core.port.RenderException;
+import dev.sprocket.core.port.SessionSpec;
+
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import static dev.sprocket.core.port.RenderException.Kind.CRASH;
+import static dev.sprocket.core.port.RenderException.Kind.ERROR;
+
+/**
+ * One running Blender with session.py: {@code blender -b -Y|-y FILE -t THREADS --python session.py}. Knows the line
+ * protocol (JSON commands on stdin, {@value BlenderInspector#MARKER}-prefixed JSON events on stdout), nothing about
+ * frames or retries.
+ */
+final class SessionProcess {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Process process;
+    private final OutputPump pump;
+    private final Writer stdin;
+    private String version = "";
+
+    private SessionProcess(Process process) {
+        this.process = process;
+        this.pump = new OutputPump(process.getInputStream(), "blender-session-" + process.pid());
+        this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+    }
+
+    /** Launches Blender, loads the file, applies scene, remaps and overrides; returns once Blender says "ready". */
+    static SessionProcess start(Blender blender, SessionSpec spec, BlenderSettings settings, LogBuffer log)
+            throws RenderException {
+        List<String> cmd = blender.command(spec.settings().allowPython());
+        cmd.addAll(List.of(spec.blend().toAbsolutePath().toString(), "-t", Integer.toString(Math.max(0, spec.threads())),
+                "--python", BlenderScripts.session().toString()));
+        Process p;
+        try {
+            Path dir = spec.blend().toAbsolutePath().getParent();
+            p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new RenderException(RenderException.Kind.UNAVAILABLE, "cannot start " + blender.executable() + " ("
+                    + e.getMessage() + "): " + Blender.NOT_FOUND, "", e);
+        }
+        ProcessReaper.register(p);
+        SessionProcess session = new SessionProcess(p);
+        boolean ok = false;
+        try {
+            session.send(openCommand(spec));
+            Duration left = settings.sessionStartTimeout();
+            long deadline = System.nanoTime() + left.toNanos();
+            while (true) {
+                String line = session.next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+                if (line == OutputPump.TIMEOUT) {
+                    throw new RenderException(ERROR, "Blender did not load " + spec.blend().getFileName() + " within "
+                            + settings.sessionStartTimeout().toSeconds() + " s", log.toString());
+                }
+                if (line == OutputPump.EOF) {
+                    throw new RenderException(ERROR, "Blender exited while loading " + spec.blend().getFileName() + " ("
+                            + session.exitDescription() + ")" + lastError(log.toString()).map(e -> ": " + e).orElse(""),
+                            log.toString());
+                }
+                Optional<JsonNode> event = event(line);
+                if (event.isEmpty()) {
+                    log.add(line);
+                    continue;
+                }
+                String kind = event.get().path("event").asText();
+                if (kind.equals("ready")) {
+                    session.version = event.get().path("version").asText();
+                    ok = true;
+                    return session;
+                }
+                if (kind.equals("fatal")) {
+                    throw new RenderException(ERROR, "cannot prepare " + spec.blend().getFileName() + ": "
+                            + event.get().path("message").asText(), log.toString());
+                }
+            }
+        } catch (IOException e) {
+            throw new RenderException(CRASH, "lost contact with Blender while loading " + spec.blend().getFileName()
+                    + " (" + e.getMessage() + ")", log.toString(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RenderException(RenderException.Kind.ABORTED, "interrupted while Blender was loading "
+                    + spec.blend().getFileName(), log.toString(), e);
+        } finally {
+            if (!ok) session.kill();
+        }
+    }
+
+    private static Map<String, Object> openCommand(SessionSpec spec) {
+        RenderSettings s = spec.settings();
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("samples", s.samples().orElse(null));
+        settings.put("resolutionPercent", s.resolutionPercent().orElse(null));
+        settings.put("engine", s.engine().orElse(null));
+        settings.put("motionBlur", s.motionBlur().orElse(null));
+        settings.put("disableDenoising", s.disableDenoising());
+        settings.put("format", s.outputFormat().blenderName());
+        Map<String, Object> cmd = new LinkedHashMap<>();
+        cmd.put("cmd", "open");
+        cmd.put("scene", spec.scene() == null ? "" : spec.scene());
+        cmd.put("settings", settings);
+        cmd.put("remaps", spec.remaps() == null ? Map.of() : spec.remaps());
+        return cmd;
+    }
+
+    /** The event carried by a marker line, or empty for Blender's own output. */
+    static Optional<JsonNode> event(String line) {
+        if (!line.startsWith(BlenderInspector.MARKER)) return Optional.empty();
+        try {
+            return Optional.of(JSON.readTree(line.substring(BlenderInspector.MARKER.length())));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The last "Error: ..." line Blender printed, without the prefix. */
+    static Optional<String> lastError(String log) {
+        return log.lines().map(String::strip).filter(l -> l.startsWith("Error: ") || l.startsWith("Error in "))
+                .reduce((a, b) -> b).map(l -> l.startsWith("Error: ") ? l.substring(7) : l);
+    }
+
+    void send(Map<String, Object> cmd) throws IOException {
+        stdin.write(JSON.writeValueAsString(cmd));
+        stdin.write('\n');
+        stdin.flush();
+    }
+
+    String next(Duration timeout) throws InterruptedException { return pump.next(timeout); }
+
+    String version() { return version; }
+
+    boolean alive() { return process.isAlive() && !pump.ended(); }
+
+    long pid() { return process.pid(); }
+
+    /** "exit code 1" or "killed by signal 9". */
+    String exitDescription() {
+        try {
+            process.waitFor(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (process.isAlive()) return "still running";
+        int code = process.exitValue();
+        return code > 128 ? "killed by signal " + (code - 128) : "exit code " + code;
+    }
+
+    void kill() { ProcessReaper.killTree(process); }
+
+    /** Asks Blender to quit, waits up to {@code grace}, then kills it. */
+    void quit(Duration grace) {
+        try {
+            if (process.isAlive()) {
+                send(Map.of("cmd", "quit"));
+                stdin.close();
+                process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (IOException ignored) {
+            // already gone
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            kill();
+        }
+    }
+}

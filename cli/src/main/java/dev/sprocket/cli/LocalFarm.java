@@ -1,0 +1,50 @@
+package dev.sprocket.cli;
+
+import dev.sprocket.blender.Blender;
+import dev.sprocket.blender.BlenderRenderer;
+import dev.sprocket.blender.BlenderSettings;
+import dev.sprocket.core.dispatch.DispatchSettings;
+import dev.sprocket.core.dispatch.Dispatcher;
+import dev.sprocket.core.dispatch.InProcessWorkSource;
+import dev.sprocket.core.port.BlobStore;
+import dev.sprocket.core.port.JobStore;
+import dev.sprocket.store.DirectoryBlobStore;
+import dev.sprocket.store.SqliteJobStore;
+import dev.sprocket.worker.LocalFleet;
+import dev.sprocket.worker.WorkerSettings;
+
+import java.time.Clock;
+
+/**
+ * The embedded farm: SQLite job store and directory blob store under SPROCKET_HOME, the dispatcher, and local
+ * worker threads talking to it in-process. The same dispatcher runs behind the server.
+ */
+final class LocalFarm implements AutoCloseable {
+    final JobStore store;
+    final BlobStore blobs;
+    final Dispatcher dispatcher;
+    private final SprocketHome home;
+    private final Blender blender;
+    private LocalFleet fleet;
+
+    LocalFarm(SprocketHome home, Blender blender, DispatchSettings settings) {
+        this.home = home;
+        this.blender = blender;
+        this.store = new SqliteJobStore(home.database());
+        this.blobs = new DirectoryBlobStore(home.blobs());
+        this.dispatcher = new Dispatcher(store, Clock.systemUTC(), settings);
+    }
+
+    /** Starts {@code workers} local workers that take only tasks of {@code jobId}. */
+    LocalFleet startWorkers(String jobId, int workers, WorkerSettings settings) {
+        fleet = new LocalFleet(new InProcessWorkSource(dispatcher, jobId), blobs, new BlenderRenderer(blender, BlenderSettings.defaults()),
+                home.workers(), settings);
+        fleet.start(workers);
+        return fleet;
+    }
+
+    @Override public void close() {
+        if (fleet != null) fleet.close();
+        store.close();
+    }
+}

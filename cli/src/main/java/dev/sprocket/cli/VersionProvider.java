@@ -1,0 +1,10 @@
+package dev.sprocket.cli;
+
+import picocli.CommandLine.IVersionProvider;
+
+final class VersionProvider implements IVersionProvider {
+    @Override public String[] getVersion() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return new String[]{"sprocket " + (v == null ? "development build" : v)};
+    }
+}

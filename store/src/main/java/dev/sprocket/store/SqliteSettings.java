@@ -1,0 +1,35 @@
+package dev.sprocket.store;
+
+import org.sqlite.SQLiteConfig.SynchronousMode;
+
+import java.time.Duration;
+
+/**
+ * Tuning of the SQLite job store.
+ *
+ * @param busyTimeout how long a write waits for another process's write transaction before failing. Threads of
+ *                    one process queue on a Java lock instead, so this only covers other processes and checkpoints.
+ * @param poolSize    open connections: one writer at a time plus concurrent readers (WAL lets reads run during a write)
+ * @param synchronous {@code FULL} syncs the WAL on every commit, so a granted lease (and its fencing token) survives
+ *                    a power loss; {@code NORMAL} survives only process crashes ({@code kill -9}) but commits faster
+ */
+public record SqliteSettings(Duration busyTimeout, int poolSize, SynchronousMode synchronous) {
+    /** Long enough to ride out another process's burst of writes or a WAL checkpoint. */
+    public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(10);
+    /** A writer, the dispatcher's reads, and a couple of UI/progress readers. */
+    public static final int DEFAULT_POOL_SIZE = 4;
+
+    public SqliteSettings {
+        if (busyTimeout.isNegative() || busyTimeout.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("busyTimeout must be 0.." + Integer.MAX_VALUE + " ms, got " + busyTimeout);
+        }
+        if (poolSize < 1) throw new IllegalArgumentException("poolSize must be at least 1, got " + poolSize);
+    }
+
+    public static SqliteSettings defaults() {
+        return new SqliteSettings(DEFAULT_BUSY_TIMEOUT, DEFAULT_POOL_SIZE, SynchronousMode.FULL);
+    }
+
+    public SqliteSettings withSynchronous(SynchronousMode mode) { return new SqliteSettings(busyTimeout, poolSize, mode); }
+    public SqliteSettings withPoolSize(int n) { return new SqliteSettings(busyTimeout, n, synchronous); }
+}
