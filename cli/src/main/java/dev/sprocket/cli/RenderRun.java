@@ -74,7 +74,7 @@ final class RenderRun {
             long t2 = System.nanoTime();
 
             Job job = new Job(jobId, o.name(), staged.manifestKey(), plan.scene().name(), plan.frames(), plan.chunk(),
-                    plan.settings(), 0, JobState.ACTIVE, Instant.now());
+                    plan.settings(), 0, JobState.ACTIVE, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
             farm.dispatcher.submit(job);
             Thread hook = new Thread(() -> {
                 farm.store.setJobState(jobId, JobState.CANCELED);

@@ -1,6 +1,8 @@
 package dev.sprocket.store;
 
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -10,11 +12,8 @@ import dev.sprocket.core.domain.TaskState;
 /** SQL text built from enums. Enum constant names are plain identifiers, so quoting them is safe. */
 final class Sql {
     /** States in which a worker holds the task (and it has a worker and an expiry). */
-    static final Set<TaskState> ACTIVE = EnumSet.noneOf(TaskState.class);
-
-    static {
-        for (TaskState s : TaskState.values()) if (s.active()) ACTIVE.add(s);
-    }
+    static final Set<TaskState> ACTIVE = Collections.unmodifiableSet(EnumSet.copyOf(
+            Arrays.stream(TaskState.values()).filter(TaskState::active).toList()));
 
     private Sql() {}
 

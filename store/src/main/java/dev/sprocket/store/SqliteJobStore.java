@@ -53,6 +53,7 @@ public final class SqliteJobStore implements JobStore {
             + " (SELECT MIN(t.idx) FROM tasks t WHERE " + LEASABLE + ") AS idx"
             + " FROM jobs j WHERE j.state = " + Sql.literal(JobState.ACTIVE)
             + " AND EXISTS (SELECT 1 FROM tasks t WHERE " + LEASABLE + ")"
+            + " AND (:only_job IS NULL OR j.id = :only_job)"
             + " ORDER BY j.priority DESC, j.created_at, j.id LIMIT 1";
 
     private final SqliteDatabase db;
@@ -134,20 +135,22 @@ public final class SqliteJobStore implements JobStore {
 
     /** Counts every state (zero when none), so callers need no defaults. An unknown job has no tasks. */
     @Override public JobProgress progress(String jobId) {
+        record Row(TaskState state, int tasks, int frames) {}
+        List<Row> rows = db.read(h -> h.createQuery("SELECT state, COUNT(*) AS tasks, SUM(frame_count) AS frames"
+                        + " FROM tasks WHERE job_id = :job GROUP BY state")
+                .bind("job", jobId)
+                .map((rs, ctx) -> new Row(TaskState.valueOf(rs.getString("state")), rs.getInt("tasks"), rs.getInt("frames")))
+                .list());
         Map<TaskState, Integer> tasks = new EnumMap<>(TaskState.class);
         for (TaskState s : TaskState.values()) tasks.put(s, 0);
-        int[] frames = new int[2]; // total, done
-        db.read(h -> h.createQuery("SELECT state, COUNT(*) AS n, SUM(frame_count) AS frames FROM tasks"
-                        + " WHERE job_id = :job GROUP BY state")
-                .bind("job", jobId)
-                .map((rs, ctx) -> {
-                    TaskState state = TaskState.valueOf(rs.getString("state"));
-                    tasks.put(state, rs.getInt("n"));
-                    frames[0] += rs.getInt("frames");
-                    if (state == TaskState.DONE) frames[1] += rs.getInt("frames");
-                    return state;
-                }).list());
-        return new JobProgress(tasks, frames[0], frames[1]);
+        int framesTotal = 0;
+        int framesDone = 0;
+        for (Row row : rows) {
+            tasks.put(row.state(), row.tasks());
+            framesTotal += row.frames();
+            if (row.state() == TaskState.DONE) framesDone += row.frames();
+        }
+        return new JobProgress(tasks, framesTotal, framesDone);
     }
 
     @Override public List<Attempt> attempts(TaskId id) {
@@ -171,13 +174,13 @@ public final class SqliteJobStore implements JobStore {
         if (changed == 0) throw new IllegalArgumentException("unknown job " + jobId);
     }
 
-    @Override public Optional<Lease> leaseNext(String worker, Instant now, Duration ttl) {
+    @Override public Optional<Lease> leaseNext(String worker, Optional<String> onlyJob, Instant now, Duration ttl) {
         // Idle workers poll often: look without the write lock first, so they do not queue behind real writers.
         // Missing a task queued a moment later is the same as having asked a moment earlier.
-        if (db.read(SqliteJobStore::nextRunnable).isEmpty()) return Optional.empty();
+        if (db.read(h -> nextRunnable(h, onlyJob)).isEmpty()) return Optional.empty();
         long expires = Rows.millis(now.plus(ttl));
         return db.write(h -> {
-            Optional<TaskId> next = nextRunnable(h);
+            Optional<TaskId> next = nextRunnable(h, onlyJob);
             if (next.isEmpty()) return Optional.empty();
             TaskId id = next.get();
             int changed = h.createUpdate(LEASE).bind("job", id.jobId()).bind("idx", id.index())
@@ -196,8 +199,8 @@ public final class SqliteJobStore implements JobStore {
         });
     }
 
-    private static Optional<TaskId> nextRunnable(Handle h) {
-        return h.createQuery(NEXT_RUNNABLE)
+    private static Optional<TaskId> nextRunnable(Handle h, Optional<String> onlyJob) {
+        return h.createQuery(NEXT_RUNNABLE).bind("only_job", onlyJob.orElse(null))
                 .map((rs, ctx) -> new TaskId(rs.getString("job_id"), rs.getInt("idx"))).findOne();
     }
 

@@ -216,6 +216,17 @@ public abstract class JobStoreContract {
     }
 
     @Test
+    void leasingScopedToOneJobIgnoresOtherJobsEvenOfHigherPriority() {
+        create(job("mine", "1-2", 1, 0, T0.plusSeconds(1)));
+        create(job("other", "1-2", 1, 9, T0));
+        assertThat(store.leaseNext("w", Optional.of("mine"), T0, TTL).orElseThrow().taskId()).isEqualTo(new TaskId("mine", 0));
+        assertThat(store.leaseNext("w", Optional.of("mine"), T0, TTL).orElseThrow().taskId()).isEqualTo(new TaskId("mine", 1));
+        assertThat(store.leaseNext("w", Optional.of("mine"), T0, TTL)).isEmpty();
+        assertThat(store.leaseNext("w", Optional.of("nope"), T0, TTL)).isEmpty();
+        assertThat(store.leaseNext("w", T0, TTL).orElseThrow().taskId()).isEqualTo(new TaskId("other", 0));
+    }
+
+    @Test
     void leaseBumpsTokenSetsWorkerAndExpiryAndOpensARunningAttempt() {
         Job j = create(job("j", "1-4", 2));
         Instant now = T0.plusSeconds(5);

@@ -1,5 +1,6 @@
 package dev.sprocket.store;
 
+import dev.sprocket.core.domain.AttemptReport;
 import dev.sprocket.core.domain.Task;
 import dev.sprocket.core.domain.TaskEvent;
 import dev.sprocket.core.domain.TaskId;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -49,8 +51,8 @@ class TaskTransitionsTest {
             store.create(job, job.frames().chunks(1));
             store.leaseNext("w0", T0, Duration.ofMinutes(1));
             store.leaseNext("w1", T0, Duration.ofMinutes(1));
-            store.transition(new TaskId("j", 1), Optional.of(1L), TaskEvent.START, Optional.empty(),
-                    dev.sprocket.core.domain.AttemptReport.empty(), java.util.List.of(), T0);
+            assertThat(store.transition(new TaskId("j", 1), Optional.of(1L), TaskEvent.START, Optional.empty(),
+                    AttemptReport.empty(), List.of(), T0)).isTrue();
         }
         Map<TaskState, TaskState> moves = new EnumMap<>(TaskState.class);
         moves.put(TaskState.LEASED, TaskState.RUNNING);  // stays active: keeps worker and expiry
@@ -59,8 +61,8 @@ class TaskTransitionsTest {
         try (SqliteDatabase db = new SqliteDatabase(file, SqliteSettings.defaults())) {
             for (int idx = 0; idx < 2; idx++) {
                 int i = idx;
-                assertThat(db.write(h -> h.createUpdate(sql).bind("job", "j").bind("idx", i).bind("now", 0L).execute()))
-                        .isEqualTo(1);
+                int changed = db.write(h -> h.createUpdate(sql).bind("job", "j").bind("idx", i).bind("now", 0L).execute());
+                assertThat(changed).isEqualTo(1);
             }
         }
         try (SqliteJobStore store = new SqliteJobStore(file)) {

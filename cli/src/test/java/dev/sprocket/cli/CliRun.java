@@ -1,0 +1,34 @@
+package dev.sprocket.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/** Runs the real CLI in-process with SPROCKET_HOME pointed at a test folder, capturing stdout and stderr. */
+record CliRun(int exitCode, String out, String err) {
+    static synchronized CliRun run(Path home, String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        String oldHome = System.getProperty("sprocket.home");
+        System.setProperty("sprocket.home", home.toString());
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            System.setOut(o);
+            System.setErr(e);
+            int code = Main.run(args);
+            return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+            if (oldHome == null) System.clearProperty("sprocket.home"); else System.setProperty("sprocket.home", oldHome);
+        }
+    }
+
+    /** The one error line the CLI printed (errors are one line on stderr). */
+    String errorLine() {
+        return err.lines().filter(l -> l.startsWith("sprocket: ")).findFirst().orElse("(no error line in: " + err + ")");
+    }
+
+    @Override public String toString() { return "exit " + exitCode + "\n--- stdout\n" + out + "--- stderr\n" + err; }
+}
