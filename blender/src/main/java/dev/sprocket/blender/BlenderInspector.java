@@ -109,7 +109,7 @@ public final class BlenderInspector implements Inspector {
             Thread.currentThread().interrupt();
             throw new BlendFileException("inspection of " + name + " was interrupted", e);
         } finally {
-            ProcessReaper.killTree(p);
+            ProcessReaper.killTreeAndWait(p);
         }
     }
 

@@ -47,27 +47,39 @@ final class BlenderSession implements RenderSession {
     private volatile boolean aborted;
     private volatile boolean closed;
     private String version;
+    /** Blender's output while loading the file: handed to the first render's log (warnings about libraries etc.). */
+    private LogBuffer startLog;
+    private List<String> unresolvedRemaps;
 
     BlenderSession(Blender blender, BlenderSettings settings, SessionSpec spec) throws RenderException {
         this.blender = blender;
         this.settings = settings;
         this.spec = spec;
         this.format = Objects.requireNonNull(spec.settings().outputFormat(), "outputFormat");
-        LogBuffer startLog = new LogBuffer(settings.maxLogChars());
+        this.startLog = new LogBuffer(settings.maxLogChars());
         this.process = SessionProcess.start(blender, spec, settings, startLog);
         this.version = process.version();
+        this.unresolvedRemaps = process.unresolvedRemaps();
+        if (!unresolvedRemaps.isEmpty()) {
+            log.warn("{}: {} remapped path(s) match nothing Blender loaded: {}", spec.blend().getFileName(),
+                    unresolvedRemaps.size(), unresolvedRemaps);
+        }
         log.debug("session on {} ready in Blender {} (pid {})", spec.blend(), version, process.pid());
     }
+
+    /** Remap keys that matched no path in the loaded file (for tests and diagnostics). */
+    List<String> unresolvedRemaps() { return unresolvedRemaps; }
 
     @Override
     public RenderResult render(List<Integer> frames, Path outputDir, RenderListener listener) throws RenderException {
         if (closed) throw new IllegalStateException("render session on " + spec.blend() + " is closed");
         RenderListener out = listener == null ? RenderListener.NONE : listener;
-        LogBuffer logBuffer = new LogBuffer(settings.maxLogChars());
         if (frames.isEmpty()) return new RenderResult(Map.of(), "", 0, Optional.empty());
+        LogBuffer logBuffer = startLog != null ? startLog : new LogBuffer(settings.maxLogChars());
+        startLog = null;
         aborted = false;
         SessionProcess p = ensureProcess(logBuffer);
-        Path tmp = createTempDir(outputDir);
+        Path tmp = createTempDir(outputDir.toAbsolutePath());
         boolean clean = false; // false: Blender is in an unknown state and must not serve the next call
         try {
             RenderResult result = run(p, frames, outputDir, tmp, out, logBuffer);
@@ -98,7 +110,7 @@ final class BlenderSession implements RenderSession {
                         : Duration.ofNanos(Math.max(1, frameDeadline - System.nanoTime())));
                 if (line == OutputPump.EOF) throw died(p, current, logBuffer);
                 if (line == OutputPump.TIMEOUT) {
-                    p.kill();
+                    discard(p);
                     throw new RenderException(ERROR, "frame " + current + " took longer than "
                             + frameTimeout.toSeconds() + " s, so Blender was stopped", logBuffer.toString());
                 }
@@ -123,7 +135,7 @@ final class BlenderSession implements RenderSession {
                     }
                     case "frame_done" -> {
                         int frame = e.path("frame").asInt();
-                        Path target = outputDir.resolve(format.fileName(frame));
+                        Path target = outputDir.toAbsolutePath().resolve(format.fileName(frame));
                         Files.move(Path.of(e.path("file").asText()), target,
                                 StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                         files.put(frame, target);

@@ -2,6 +2,7 @@ package dev.sprocket.blender;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Kills Blender process trees, and every Blender still running when the JVM exits (a crashed worker must not leave
@@ -25,5 +26,15 @@ final class ProcessReaper {
     static void killTree(Process p) {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
+    }
+
+    /** {@link #killTree} and wait (briefly) until the process is really gone, so callers may rely on it. */
+    static void killTreeAndWait(Process p) {
+        killTree(p);
+        try {
+            p.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-import static dev.sprocket.core.port.RenderException.Kind.CRASH;
 import static dev.sprocket.core.port.RenderException.Kind.ERROR;
 
 /**
@@ -33,6 +32,7 @@ final class SessionProcess {
     private final OutputPump pump;
     private final Writer stdin;
     private String version = "";
+    private List<String> unresolvedRemaps = List.of();
 
     private SessionProcess(Process process) {
         this.process = process;
@@ -58,7 +58,11 @@ final class SessionProcess {
         SessionProcess session = new SessionProcess(p);
         boolean ok = false;
         try {
-            session.send(openCommand(spec));
+            try {
+                session.send(openCommand(spec));
+            } catch (IOException e) {
+                // Blender already exited (e.g. an unreadable file): its output below says why.
+            }
             Duration left = settings.sessionStartTimeout();
             long deadline = System.nanoTime() + left.toNanos();
             while (true) {
@@ -80,6 +84,9 @@ final class SessionProcess {
                 String kind = event.get().path("event").asText();
                 if (kind.equals("ready")) {
                     session.version = event.get().path("version").asText();
+                    List<String> unresolved = new java.util.ArrayList<>();
+                    event.get().path("unresolvedRemaps").forEach(k -> unresolved.add(k.asText()));
+                    session.unresolvedRemaps = List.copyOf(unresolved);
                     ok = true;
                     return session;
                 }
@@ -88,9 +95,6 @@ final class SessionProcess {
                             + event.get().path("message").asText(), log.toString());
                 }
             }
-        } catch (IOException e) {
-            throw new RenderException(CRASH, "lost contact with Blender while loading " + spec.blend().getFileName()
-                    + " (" + e.getMessage() + ")", log.toString(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RenderException(RenderException.Kind.ABORTED, "interrupted while Blender was loading "
@@ -143,6 +147,8 @@ final class SessionProcess {
 
     String version() { return version; }
 
+    List<String> unresolvedRemaps() { return unresolvedRemaps; }
+
     boolean alive() { return process.isAlive() && !pump.ended(); }
 
     long pid() { return process.pid(); }
@@ -159,6 +165,7 @@ final class SessionProcess {
         return code > 128 ? "killed by signal " + (code - 128) : "exit code " + code;
     }
 
+    /** Kills Blender at once; does not wait (abort() must return promptly). */
     void kill() { ProcessReaper.killTree(process); }
 
     /** Asks Blender to quit, waits up to {@code grace}, then kills it. */
@@ -174,7 +181,7 @@ final class SessionProcess {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            kill();
+            ProcessReaper.killTreeAndWait(process);
         }
     }
 }

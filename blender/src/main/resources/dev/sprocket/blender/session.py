@@ -70,6 +70,9 @@ def render_frames(scene, frames, folder):
     try:
         scene.render.filepath = os.path.join(folder, "frame_####")
         for frame in frames:
+            if frame < 0:  # scene.frame_start cannot go below 0 (Blender's MINFRAME); FrameSpec forbids them too
+                send("error", frame=frame, message="negative frame numbers cannot be rendered")
+                return
             send("frame_start", frame=frame)
             started = time.monotonic()
             # Order matters: Blender refuses frame_end < frame_start.
