@@ -27,7 +27,7 @@ final class LocalFarm implements AutoCloseable {
     private final Blender blender;
     private LocalFleet fleet;
 
-    LocalFarm(SprocketHome home, Blender blender, DispatchSettings settings) {
+    LocalFarm(SprocketHome home, Blender blender, DispatchSettings settings) throws java.io.IOException {
         this.home = home;
         this.blender = blender;
         this.store = new SqliteJobStore(home.database());

@@ -11,6 +11,10 @@ public final class Main {
     }
 
     public static int run(String... args) {
+        // --verbose turns on our own INFO logging; must be set before the first logger is created.
+        if (java.util.Arrays.asList(args).contains("--verbose") || java.util.Arrays.asList(args).contains("-v")) {
+            System.setProperty("sprocket.log.level", "INFO");
+        }
         CommandLine cli = new CommandLine(new SprocketCommand());
         cli.setExecutionExceptionHandler(new ErrorHandler());
         cli.setCaseInsensitiveEnumValuesAllowed(true);

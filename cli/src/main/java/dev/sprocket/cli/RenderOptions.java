@@ -18,7 +18,7 @@ final class RenderOptions {
 
     @Option(names = "--chunk", paramLabel = "N", defaultValue = "1",
             description = "Frames per task (default ${DEFAULT-VALUE}). Sessions stay open across tasks, so 1 balances best.")
-    int chunk;
+    int chunk = 1;
 
     @Option(names = "--scene", paramLabel = "NAME", description = "Scene to render (default: the file's active scene).")
     String scene;

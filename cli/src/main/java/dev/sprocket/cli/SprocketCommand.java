@@ -1,5 +1,6 @@
 package dev.sprocket.cli;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 @Command(name = "sprocket",

@@ -222,7 +222,7 @@ public final class Worker implements Runnable {
 
         @Override public void progress(int frame, String t) {
             text = t;
-            doing = "job " + lease.taskId().jobId() + " " + t;
+            doing = t;
         }
     }
 }
