@@ -40,7 +40,7 @@ final class DemoCommand implements Callable<Integer> {
         RenderOptions r = new RenderOptions();
         r.frames = frames;
         return RenderCommand.execute(blend, r, output != null ? output : Path.of("renders", "demo"), workers, null,
-                false, common.verbose, System.out, System.err);
+                3, false, common.verbose, System.out, System.err);
     }
 
     static void make(Blender blender, Path blend) throws IOException, InterruptedException {

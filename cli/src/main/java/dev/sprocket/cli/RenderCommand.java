@@ -38,26 +38,32 @@ final class RenderCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Render threads per session (default: cores / workers).")
     Integer threads;
 
+    @Option(names = "--max-attempts", paramLabel = "N", defaultValue = "3", description = {
+            "Render failures (Blender errors or crashes) a task may have before it is failed (default ${DEFAULT-VALUE}).",
+            "A worker that disappears does not count against it."})
+    int maxAttempts;
+
     @Option(names = "--json", description = "Print the final summary as JSON on stdout.")
     boolean json;
 
     @Mixin CommonOptions common;
 
     @Override public Integer call() throws Exception {
-        return execute(file, render, output, workers, threads, json, common.verbose, System.out, System.err);
+        return execute(file, render, output, workers, threads, maxAttempts, json, common.verbose, System.out, System.err);
     }
 
-    static int execute(Path file, RenderOptions render, Path output, Integer workers, Integer threads, boolean json,
-                       boolean verbose, PrintStream out, PrintStream err) throws Exception {
+    static int execute(Path file, RenderOptions render, Path output, Integer workers, Integer threads, int maxAttempts,
+                       boolean json, boolean verbose, PrintStream out, PrintStream err) throws Exception {
         var request = render.toRequest();
         if (workers != null && (workers < 1 || workers > 256)) throw new UserError("--workers must be 1-256, got " + workers);
         if (threads != null && (threads < 1 || threads > 1024)) throw new UserError("--threads must be 1-1024, got " + threads);
+        if (maxAttempts < 1 || maxAttempts > 100) throw new UserError("--max-attempts must be 1-100, got " + maxAttempts);
         String stem = file.getFileName().toString().replaceFirst("\\.blend\\d*$", "");
         Path dir = output != null ? output : Path.of("renders", stem);
         // 0 = decide once the frame count is known
         int w = workers != null ? workers : 0;
         int t = threads != null ? threads : 0;
-        RenderRun.Options o = new RenderRun.Options(file, request, dir, w, t, stem, System.console() != null, verbose);
+        RenderRun.Options o = new RenderRun.Options(file, request, dir, w, t, maxAttempts, stem, System.console() != null, verbose);
         RenderSummary s = new RenderRun(SprocketHome.fromEnvironment(), err).run(o);
         if (json) out.println(Json.write(s));
         else print(s, out);

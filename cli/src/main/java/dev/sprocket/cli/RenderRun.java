@@ -37,7 +37,7 @@ final class RenderRun {
      * @param workers          local workers (Blender sessions)
      * @param threadsPerWorker render threads per session (0 = Blender decides)
      */
-    record Options(Path file, JobRequest request, Path outputDir, int workers, int threadsPerWorker, String name,
+    record Options(Path file, JobRequest request, Path outputDir, int workers, int threadsPerWorker, int maxAttempts, String name,
                    boolean interactive, boolean verbose) {}
 
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -64,7 +64,7 @@ final class RenderRun {
         int workers = o.workers() > 0 ? o.workers() : LocalDefaults.workers(plan.frames().size());
         int threads = o.threadsPerWorker() > 0 ? o.threadsPerWorker() : LocalDefaults.threadsPerWorker(workers);
         String jobId = newJobId();
-        try (LocalFarm farm = new LocalFarm(home, blender, DispatchSettings.defaults())) {
+        try (LocalFarm farm = new LocalFarm(home, blender, DispatchSettings.defaults().withMaxAttempts(o.maxAttempts()))) {
             Stager.Result staged = new Stager(farm.blobs).stage(jobId, file, info, (p, b, copied) -> {
                 if (o.verbose()) err.println((copied ? "  staged   " : "  unchanged ") + p + " (" + b + " bytes)");
             });

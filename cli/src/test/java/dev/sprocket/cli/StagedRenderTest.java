@@ -88,6 +88,44 @@ class StagedRenderTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void absoluteTexturePathsAreStagedUnderExternalAndRemappedOnTheWorker() throws Exception {
+        Path project = dir.resolve("abs-project");
+        Path blend = dev.sprocket.blender.testing.TestScenes.cycles().frames(1, 2).resolution(48, 36).samples(2).texture(true)
+                .create(project.resolve("shot.blend"));
+        // Rewrite the texture path as absolute, the way a careless artist's file has it.
+        Path script = Files.writeString(dir.resolve("absolute.py"),
+                "import bpy\nbpy.ops.file.make_paths_absolute()\nbpy.ops.wm.save_mainfile()\n");
+        Process p = new ProcessBuilder(TestBlender.get().executable().toString(), "-b", blend.toString(), "--python", script.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(p.waitFor()).isZero();
+        BlendInfo info = new BlenderInspector(TestBlender.get(), BlenderSettings.defaults()).inspect(blend);
+        String texture = project.resolve("textures/checker.png").toAbsolutePath().toString();
+        assertThat(info.dependencies()).anyMatch(d -> d.path().equals(texture) && d.present());
+
+        RenderSettings settings = RenderSettings.defaults(OutputFormat.PNG);
+        Path expected = ReferenceRender.render(blend, 2, settings, dir.resolve("reference"));
+        DirectoryBlobStore blobs = new DirectoryBlobStore(dir.resolve("blobs"));
+        Stager.Result staged = new Stager(blobs).stage("job", blend, info, Stager.Listener.NONE);
+        assertThat(staged.manifest().remaps()).containsKey(texture);
+        Files.move(project, dir.resolve("moved-away"));
+
+        try (SqliteJobStore store = new SqliteJobStore(dir.resolve("db/sprocket.db"))) {
+            Dispatcher dispatcher = new Dispatcher(store, Clock.systemUTC(), DispatchSettings.defaults());
+            dispatcher.submit(new Job("job", "abs", staged.manifestKey(), info.activeScene(), FrameSpec.parse("2"),
+                    1, settings, 0, JobState.ACTIVE, Instant.now().truncatedTo(ChronoUnit.MILLIS)));
+            try (LocalFleet fleet = new LocalFleet(new InProcessWorkSource(dispatcher, "job"), blobs,
+                    new BlenderRenderer(TestBlender.get(), BlenderSettings.defaults()), dir.resolve("workers"), WorkerSettings.defaults())) {
+                fleet.start(1);
+                assertThat(dispatcher.awaitTerminal("job", Duration.ofMinutes(5))).as(attempts(store)).isEqualTo(JobState.COMPLETED);
+            }
+            OutputFile out = store.outputs("job").getFirst();
+            Path actual = dir.resolve("out").resolve(out.name());
+            blobs.get(out.key(), actual);
+            Pixels.assertIdentical(expected, actual);
+        }
+    }
+
     private static String attempts(SqliteJobStore store) {
         StringBuilder sb = new StringBuilder("attempts: ");
         store.tasks("job").forEach(t -> store.attempts(t.id()).forEach(a -> sb.append(a.outcome()).append(' ').append(a.message().orElse("")).append("; ")));
