@@ -5,7 +5,11 @@ import dev.sprocket.core.port.RenderSession;
 import dev.sprocket.core.port.Renderer;
 import dev.sprocket.core.port.SessionSpec;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.nio.file.Files;
+import java.util.Objects;
 
 /**
  * Opens persistent Blender sessions: one Blender process per session, kept across render calls, restarted after a
@@ -25,8 +29,11 @@ import java.nio.file.Files;
  * the staged .blend, under the .blend's original file name. Keys that match nothing are logged as a warning.
  */
 public final class BlenderRenderer implements Renderer {
+    private static final Logger log = LoggerFactory.getLogger(BlenderRenderer.class);
+
     private final Blender blender;
     private final BlenderSettings settings;
+    private final WarmPool warm;
 
     /** Blender from {@code SPROCKET_BLENDER} or the PATH, default settings. */
     public BlenderRenderer() {
@@ -36,10 +43,23 @@ public final class BlenderRenderer implements Renderer {
     public BlenderRenderer(Blender blender, BlenderSettings settings) {
         this.blender = blender;
         this.settings = settings;
+        this.warm = new WarmPool(blender);
     }
 
     /**
-     * Starts Blender, loads the .blend, selects the scene, applies remaps and overrides.
+     * Starts {@code sessions} Blenders without a file ({@code blender -b -Y|-y -t THREADS --python session.py}) and
+     * returns at once. {@link #open} hands one its .blend with {@code bpy.ops.wm.open_mainfile}, which goes through
+     * the same {@code WM_file_read} as a file given on the command line (see session.py, open_blend), in the
+     * .blend's folder and with the same auto-run setting, so frames stay identical to a plain launch.
+     */
+    @Override
+    public void prewarm(int sessions, int threads, boolean allowPython) {
+        warm.fill(sessions, threads, allowPython);
+    }
+
+    /**
+     * Starts Blender (or takes a pre-warmed one with the same threads and Python setting), loads the .blend,
+     * selects the scene, applies remaps and overrides.
      *
      * @throws RenderException UNAVAILABLE when Blender cannot start; ERROR when the file or scene cannot be prepared
      */
@@ -48,6 +68,39 @@ public final class BlenderRenderer implements Renderer {
         if (!Files.isRegularFile(spec.blend())) {
             throw new RenderException(RenderException.Kind.ERROR, spec.blend() + " does not exist", "");
         }
-        return new BlenderSession(blender, settings, spec);
+        Objects.requireNonNull(spec.settings().outputFormat(), "outputFormat");
+        LogBuffer startLog = new LogBuffer(settings.maxLogChars());
+        SessionProcess p = openWarm(spec, startLog);
+        if (p == null) {
+            startLog = new LogBuffer(settings.maxLogChars());
+            p = SessionProcess.start(blender, spec, settings, startLog);
+        }
+        return new BlenderSession(blender, settings, spec, p, startLog);
+    }
+
+    /**
+     * A pre-warmed Blender with the file loaded, or null when none is waiting or it failed. A failure is retried
+     * with a fresh launch, so that a broken file is reported exactly as a plain launch reports it (and a Blender
+     * that died while waiting costs nothing but the retry); only a timeout or an abort is final.
+     */
+    private SessionProcess openWarm(SessionSpec spec, LogBuffer startLog) throws RenderException {
+        SessionProcess p = warm.take(spec.threads(), spec.settings().allowPython());
+        if (p == null) return null;
+        try {
+            return p.open(spec, settings, startLog);
+        } catch (SessionProcess.LoadTimeout e) {
+            throw e;
+        } catch (RenderException e) {
+            if (e.kind() == RenderException.Kind.ABORTED) throw e;
+            log.info("pre-warmed Blender (pid {}) could not open {} ({}); starting a fresh one", p.pid(),
+                    spec.blend().getFileName(), e.getMessage());
+            return null;
+        }
+    }
+
+    /** Stops the pre-warmed Blenders no session took (asked to quit, killed after the close grace). */
+    @Override
+    public void close() {
+        warm.close(settings.closeGrace());
     }
 }

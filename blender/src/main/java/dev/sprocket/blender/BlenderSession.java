@@ -50,14 +50,20 @@ final class BlenderSession implements RenderSession {
     /** Blender's output while loading the file: handed to the first render's log (warnings about libraries etc.). */
     private LogBuffer startLog;
     private List<String> unresolvedRemaps;
+    private final long firstPid;
 
-    BlenderSession(Blender blender, BlenderSettings settings, SessionSpec spec) throws RenderException {
+    /**
+     * @param process  Blender with the file loaded and prepared ("ready")
+     * @param startLog its output while loading, handed to the first render's log
+     */
+    BlenderSession(Blender blender, BlenderSettings settings, SessionSpec spec, SessionProcess process, LogBuffer startLog) {
         this.blender = blender;
         this.settings = settings;
         this.spec = spec;
         this.format = Objects.requireNonNull(spec.settings().outputFormat(), "outputFormat");
-        this.startLog = new LogBuffer(settings.maxLogChars());
-        this.process = SessionProcess.start(blender, spec, settings, startLog);
+        this.startLog = startLog;
+        this.process = process;
+        this.firstPid = process.pid();
         this.version = process.version();
         this.unresolvedRemaps = process.unresolvedRemaps();
         if (!unresolvedRemaps.isEmpty()) {
@@ -66,6 +72,9 @@ final class BlenderSession implements RenderSession {
         }
         log.debug("session on {} ready in Blender {} (pid {})", spec.blend(), version, process.pid());
     }
+
+    /** The pid of the Blender the session was opened with (tests check whether it was a pre-warmed one). */
+    long firstPid() { return firstPid; }
 
     /** Remap keys that matched no path in the loaded file (for tests and diagnostics). */
     List<String> unresolvedRemaps() { return unresolvedRemaps; }

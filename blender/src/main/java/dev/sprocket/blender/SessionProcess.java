@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import static dev.sprocket.core.port.RenderException.Kind.ERROR;
 
 /**
- * One running Blender with session.py: {@code blender -b -Y|-y FILE -t THREADS --python session.py}. Knows the line
+ * One running Blender with session.py: {@code blender -b -Y|-y [FILE] -t THREADS --python session.py}. Knows the line
  * protocol (JSON commands on stdin, {@value BlenderInspector#MARKER}-prefixed JSON events on stdout), nothing about
  * frames or retries.
  */
@@ -43,37 +43,63 @@ final class SessionProcess {
     /** Launches Blender, loads the file, applies scene, remaps and overrides; returns once Blender says "ready". */
     static SessionProcess start(Blender blender, SessionSpec spec, BlenderSettings settings, LogBuffer log)
             throws RenderException {
-        List<String> cmd = blender.command(spec.settings().allowPython());
-        cmd.addAll(List.of(spec.blend().toAbsolutePath().toString(), "-t", Integer.toString(Math.max(0, spec.threads())),
-                "--python", BlenderScripts.session().toString()));
+        Path blend = spec.blend().toAbsolutePath();
+        SessionProcess session = launch(blender, blend, spec.threads(), spec.settings().allowPython(), blend.getParent());
+        return session.prepare(openCommand(spec), spec, settings, log);
+    }
+
+    /**
+     * Launches {@code blender -b -Y|-y [FILE] -t THREADS --python session.py} and returns at once. Without a file,
+     * session.py waits for an open command that names one (a pre-warmed process).
+     *
+     * @param dir the working directory: the .blend's folder, as for a plain launch (null: inherit the JVM's)
+     */
+    static SessionProcess launch(Blender blender, Path blend, int threads, boolean allowPython, Path dir)
+            throws RenderException {
+        List<String> cmd = blender.command(allowPython);
+        if (blend != null) cmd.add(blend.toString());
+        cmd.addAll(List.of("-t", Integer.toString(Math.max(0, threads)), "--python", BlenderScripts.session().toString()));
         Process p;
         try {
-            Path dir = spec.blend().toAbsolutePath().getParent();
-            p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            if (dir != null) pb.directory(dir.toFile());
+            p = pb.start();
         } catch (IOException e) {
             throw new RenderException(RenderException.Kind.UNAVAILABLE, "cannot start " + blender.executable() + " ("
                     + e.getMessage() + "): " + Blender.NOT_FOUND, "", e);
         }
         ProcessReaper.register(p);
-        SessionProcess session = new SessionProcess(p);
+        return new SessionProcess(p);
+    }
+
+    /** Hands a pre-warmed process (see {@link #launch} without a file) its .blend and prepares it like {@link #start}. */
+    SessionProcess open(SessionSpec spec, BlenderSettings settings, LogBuffer log) throws RenderException {
+        Map<String, Object> cmd = openCommand(spec);
+        cmd.put("blend", spec.blend().toAbsolutePath().toString());
+        cmd.put("allowPython", spec.settings().allowPython());
+        return prepare(cmd, spec, settings, log);
+    }
+
+    /** Sends the open command and waits for "ready"; kills Blender on any failure. */
+    private SessionProcess prepare(Map<String, Object> openCommand, SessionSpec spec, BlenderSettings settings,
+                                   LogBuffer log) throws RenderException {
         boolean ok = false;
         try {
             try {
-                session.send(openCommand(spec));
+                send(openCommand);
             } catch (IOException e) {
                 // Blender already exited (e.g. an unreadable file): its output below says why.
             }
-            Duration left = settings.sessionStartTimeout();
-            long deadline = System.nanoTime() + left.toNanos();
+            long deadline = System.nanoTime() + settings.sessionStartTimeout().toNanos();
             while (true) {
-                String line = session.next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+                String line = next(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
                 if (line == OutputPump.TIMEOUT) {
-                    throw new RenderException(ERROR, "Blender did not load " + spec.blend().getFileName() + " within "
+                    throw new LoadTimeout("Blender did not load " + spec.blend().getFileName() + " within "
                             + settings.sessionStartTimeout().toSeconds() + " s", log.toString());
                 }
                 if (line == OutputPump.EOF) {
                     throw new RenderException(ERROR, "Blender exited while loading " + spec.blend().getFileName() + " ("
-                            + session.exitDescription() + ")" + lastError(log.toString()).map(e -> ": " + e).orElse(""),
+                            + exitDescription() + ")" + lastError(log.toString()).map(e -> ": " + e).orElse(""),
                             log.toString());
                 }
                 Optional<JsonNode> event = event(line);
@@ -83,12 +109,12 @@ final class SessionProcess {
                 }
                 String kind = event.get().path("event").asText();
                 if (kind.equals("ready")) {
-                    session.version = event.get().path("version").asText();
+                    version = event.get().path("version").asText();
                     List<String> unresolved = new java.util.ArrayList<>();
                     event.get().path("unresolvedRemaps").forEach(k -> unresolved.add(k.asText()));
-                    session.unresolvedRemaps = List.copyOf(unresolved);
+                    unresolvedRemaps = List.copyOf(unresolved);
                     ok = true;
-                    return session;
+                    return this;
                 }
                 if (kind.equals("fatal")) {
                     throw new RenderException(ERROR, "cannot prepare " + spec.blend().getFileName() + ": "
@@ -100,8 +126,13 @@ final class SessionProcess {
             throw new RenderException(RenderException.Kind.ABORTED, "interrupted while Blender was loading "
                     + spec.blend().getFileName(), log.toString(), e);
         } finally {
-            if (!ok) session.kill();
+            if (!ok) kill();
         }
+    }
+
+    /** ERROR: the file took longer than the start timeout (a second attempt would take as long again). */
+    static final class LoadTimeout extends RenderException {
+        LoadTimeout(String message, String log) { super(ERROR, message, log); }
     }
 
     private static Map<String, Object> openCommand(SessionSpec spec) {
@@ -168,16 +199,21 @@ final class SessionProcess {
     /** Kills Blender at once; does not wait (abort() must return promptly). */
     void kill() { ProcessReaper.killTree(process); }
 
+    /** Asks Blender to quit (session.py leaves its loop, Blender exits); does not wait. */
+    void requestQuit() {
+        try {
+            send(Map.of("cmd", "quit"));
+            stdin.close();
+        } catch (IOException ignored) {
+            // already gone, or already asked
+        }
+    }
+
     /** Asks Blender to quit, waits up to {@code grace}, then kills it. */
     void quit(Duration grace) {
         try {
-            if (process.isAlive()) {
-                send(Map.of("cmd", "quit"));
-                stdin.close();
-                process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (IOException ignored) {
-            // already gone
+            requestQuit();
+            process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

@@ -2,6 +2,8 @@
 #
 # Protocol: one JSON object per line on stdin; answers are lines on stdout starting with MARKER.
 #   {"cmd": "open", "scene": "", "settings": {...}, "remaps": {...}}  -> {"event": "ready", ...} or "fatal"
+#       A pre-warmed Blender (started without a .blend) gets "blend" and "allowPython" too, as its first command,
+#       and loads the file then (see open_blend).
 #   {"cmd": "render", "frames": [3, 1], "dir": "/abs/tmp"}         -> "frame_start"/"frame_done" per frame, then
 #                                                                      "done" or "error" (render stops there)
 #   {"cmd": "quit"}                                                 -> Blender exits
@@ -41,6 +43,35 @@ def select_scene(name):
     if bpy.context.window is not None:
         bpy.context.window.scene = scene
     return scene
+
+
+def open_blend(path, allow_python):
+    """Loads the .blend into a Blender started without one, the way `blender -b -Y|-y FILE` loads it.
+
+    The command line load (creator_args.c, arg_handle_load_file) and this operator both end in WM_file_read;
+    the differences, and why they do not change what is rendered:
+      - auto-run: -Y/-y set G_FLAG_SCRIPT_OVERRIDE_PREF, so the command line ignores the preferences' trusted
+        paths; the operator sets auto-run from use_scripts and skips the same check when it is on, so passing
+        the launch flag's value gives the same result. The process's own flag is checked first, so a -Y Blender
+        can never be asked to run the file's scripts.
+      - load_ui is left unset: the operator then uses G.fileflags, which start-up set from the preferences
+        exactly as for a file on the command line.
+      - the working directory: the fresh launch runs in the .blend's folder (plain relative paths, which
+        Blender resolves against it), so move there first.
+      - context: both end with the first window and its scene active while a --python script runs.
+    """
+    if bpy.data.filepath:
+        raise RuntimeError("a .blend is already loaded")
+    if allow_python != launched_allowing_python():
+        raise RuntimeError("this Blender was started with %s" % ("-y" if launched_allowing_python() else "-Y"))
+    os.chdir(os.path.dirname(path))
+    bpy.ops.wm.open_mainfile(filepath=path, use_scripts=allow_python)
+
+
+def launched_allowing_python():
+    args = sys.argv[:sys.argv.index("--python")] if "--python" in sys.argv else sys.argv
+    flags = [a for a in args if a in ("-y", "-Y", "--enable-autoexec", "--disable-autoexec")]
+    return bool(flags) and flags[-1] in ("-y", "--enable-autoexec")
 
 
 def apply_settings(scene, s):
@@ -123,6 +154,8 @@ def main():
             break
         try:
             if kind == "open":
+                if "blend" in cmd:
+                    open_blend(cmd["blend"], bool(cmd["allowPython"]))
                 scene = select_scene(cmd.get("scene") or "")
                 unresolved = sprocket_paths.apply_remaps(cmd.get("remaps") or {})
                 apply_settings(scene, cmd["settings"])

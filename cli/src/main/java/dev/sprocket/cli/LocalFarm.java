@@ -1,13 +1,11 @@
 package dev.sprocket.cli;
 
-import dev.sprocket.blender.Blender;
-import dev.sprocket.blender.BlenderRenderer;
-import dev.sprocket.blender.BlenderSettings;
 import dev.sprocket.core.dispatch.DispatchSettings;
 import dev.sprocket.core.dispatch.Dispatcher;
 import dev.sprocket.core.dispatch.InProcessWorkSource;
 import dev.sprocket.core.port.BlobStore;
 import dev.sprocket.core.port.JobStore;
+import dev.sprocket.core.port.Renderer;
 import dev.sprocket.store.DirectoryBlobStore;
 import dev.sprocket.store.SqliteJobStore;
 import dev.sprocket.worker.LocalFleet;
@@ -24,12 +22,12 @@ final class LocalFarm implements AutoCloseable {
     final BlobStore blobs;
     final Dispatcher dispatcher;
     private final SprocketHome home;
-    private final Blender blender;
+    private final Renderer renderer;
     private LocalFleet fleet;
 
-    LocalFarm(SprocketHome home, Blender blender, DispatchSettings settings) throws java.io.IOException {
+    LocalFarm(SprocketHome home, Renderer renderer, DispatchSettings settings) throws java.io.IOException {
         this.home = home;
-        this.blender = blender;
+        this.renderer = renderer;
         this.store = new SqliteJobStore(home.database());
         this.blobs = new DirectoryBlobStore(home.blobs());
         this.dispatcher = new Dispatcher(store, Clock.systemUTC(), settings);
@@ -37,14 +35,14 @@ final class LocalFarm implements AutoCloseable {
 
     /** Starts {@code workers} local workers that take only tasks of {@code jobId}. */
     LocalFleet startWorkers(String jobId, int workers, WorkerSettings settings) {
-        fleet = new LocalFleet(new InProcessWorkSource(dispatcher, jobId), blobs, new BlenderRenderer(blender, BlenderSettings.defaults()),
-                home.workers(), settings);
+        fleet = new LocalFleet(new InProcessWorkSource(dispatcher, jobId), blobs, renderer, home.workers(), settings);
         fleet.start(workers);
         return fleet;
     }
 
     @Override public void close() {
         if (fleet != null) fleet.close();
+        renderer.close();
         store.close();
     }
 }

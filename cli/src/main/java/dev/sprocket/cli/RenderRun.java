@@ -2,6 +2,8 @@ package dev.sprocket.cli;
 
 import dev.sprocket.blender.Blender;
 import dev.sprocket.blender.BlenderInspector;
+import dev.sprocket.blender.BlenderRenderer;
+import dev.sprocket.core.port.Renderer;
 import dev.sprocket.blender.BlenderSettings;
 import dev.sprocket.core.dispatch.DispatchSettings;
 import dev.sprocket.core.domain.Attempt;
@@ -18,7 +20,10 @@ import dev.sprocket.core.submit.SubmissionCheck;
 import dev.sprocket.worker.LocalFleet;
 import dev.sprocket.worker.WorkerSettings;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.concurrent.CompletableFuture;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -55,16 +60,39 @@ final class RenderRun {
         long t0 = System.nanoTime();
         Path file = o.file().toAbsolutePath().normalize();
         Blender blender = Farm.blender();
-        err.println("Inspecting " + file.getFileName() + " …");
-        BlendInfo info = new BlenderInspector(blender, BlenderSettings.defaults()).inspect(file);
-        JobPlan plan = SubmissionCheck.check(file, o.request(), info);
+        // Start the workers' Blender processes and open the job database while Blender inspects the file:
+        // their start-up then costs no wall time. If the job is refused, they are stopped having rendered nothing.
+        int expectedWorkers = o.workers() > 0 ? o.workers()
+                : LocalDefaults.workers(o.request().frames().map(f -> f.size()).orElse(LocalDefaults.cores()));
+        int expectedThreads = o.threadsPerWorker() > 0 ? o.threadsPerWorker() : LocalDefaults.threadsPerWorker(expectedWorkers);
+        Renderer renderer = new BlenderRenderer(blender, BlenderSettings.defaults());
+        renderer.prewarm(expectedWorkers, expectedThreads, o.request().allowPython());
+        DispatchSettings dispatch = DispatchSettings.defaults().withMaxAttempts(o.maxAttempts());
+        CompletableFuture<LocalFarm> opening = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new LocalFarm(home, renderer, dispatch);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        BlendInfo info;
+        JobPlan plan;
+        try {
+            err.println("Inspecting " + file.getFileName() + " …");
+            info = new BlenderInspector(blender, BlenderSettings.defaults()).inspect(file);
+            plan = SubmissionCheck.check(file, o.request(), info);
+        } catch (Exception | Error e) {
+            renderer.close();
+            opening.handle((farm, x) -> { if (farm != null) farm.close(); return null; });
+            throw e;
+        }
         plan.notes().forEach(n -> err.println("note: " + n));
         long t1 = System.nanoTime();
 
         int workers = o.workers() > 0 ? o.workers() : LocalDefaults.workers(plan.frames().size());
         int threads = o.threadsPerWorker() > 0 ? o.threadsPerWorker() : LocalDefaults.threadsPerWorker(workers);
         String jobId = newJobId();
-        try (LocalFarm farm = new LocalFarm(home, blender, DispatchSettings.defaults().withMaxAttempts(o.maxAttempts()))) {
+        try (LocalFarm farm = join(opening)) {
             Stager.Result staged = new Stager(farm.blobs).stage(jobId, file, info, (p, b, copied) -> {
                 if (o.verbose()) err.println((copied ? "  staged   " : "  unchanged ") + p + " (" + b + " bytes)");
             });
@@ -146,6 +174,16 @@ final class RenderRun {
     }
 
     private static double sec(long nanos) { return nanos / 1e9; }
+
+    private static LocalFarm join(CompletableFuture<LocalFarm> f) throws IOException {
+        try {
+            return f.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof UncheckedIOException u) throw u.getCause();
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw e;
+        }
+    }
 
     static String bytes(long b) {
         if (b < 1024) return b + " B";

@@ -13,6 +13,7 @@ import dev.sprocket.core.domain.Task;
 import dev.sprocket.core.domain.TaskEvent;
 import dev.sprocket.core.domain.TaskId;
 import dev.sprocket.core.domain.TaskState;
+import dev.sprocket.core.domain.WorkerInfo;
 import dev.sprocket.core.port.JobStore;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
@@ -20,7 +21,11 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,6 +59,7 @@ public final class SqliteJobStore implements JobStore {
             + " FROM jobs j WHERE j.state = " + Sql.literal(JobState.ACTIVE)
             + " AND EXISTS (SELECT 1 FROM tasks t WHERE " + LEASABLE + ")"
             + " AND (:only_job IS NULL OR j.id = :only_job)"
+            + " AND NOT EXISTS (SELECT 1 FROM blocklist b WHERE b.job_id = j.id AND b.worker = :worker)"
             + " ORDER BY j.priority DESC, j.created_at, j.id LIMIT 1";
 
     private final SqliteDatabase db;
@@ -177,10 +183,10 @@ public final class SqliteJobStore implements JobStore {
     @Override public Optional<Lease> leaseNext(String worker, Optional<String> onlyJob, Instant now, Duration ttl) {
         // Idle workers poll often: look without the write lock first, so they do not queue behind real writers.
         // Missing a task queued a moment later is the same as having asked a moment earlier.
-        if (db.read(h -> nextRunnable(h, onlyJob)).isEmpty()) return Optional.empty();
+        if (db.read(h -> nextRunnable(h, worker, onlyJob)).isEmpty()) return Optional.empty();
         long expires = Rows.millis(now.plus(ttl));
         return db.write(h -> {
-            Optional<TaskId> next = nextRunnable(h, onlyJob);
+            Optional<TaskId> next = nextRunnable(h, worker, onlyJob);
             if (next.isEmpty()) return Optional.empty();
             TaskId id = next.get();
             int changed = h.createUpdate(LEASE).bind("job", id.jobId()).bind("idx", id.index())
@@ -199,14 +205,17 @@ public final class SqliteJobStore implements JobStore {
         });
     }
 
-    private static Optional<TaskId> nextRunnable(Handle h, Optional<String> onlyJob) {
-        return h.createQuery(NEXT_RUNNABLE).bind("only_job", onlyJob.orElse(null))
+    private static Optional<TaskId> nextRunnable(Handle h, String worker, Optional<String> onlyJob) {
+        return h.createQuery(NEXT_RUNNABLE).bind("only_job", onlyJob.orElse(null)).bind("worker", worker)
                 .map((rs, ctx) -> new TaskId(rs.getString("job_id"), rs.getInt("idx"))).findOne();
     }
 
     @Override public Optional<Instant> renew(TaskId id, long token, Instant now, Duration ttl, Optional<String> progress) {
         long expires = Rows.millis(now.plus(ttl));
         int changed = db.write(h -> h.createUpdate("UPDATE tasks SET lease_expires_at = :expires,"
+                        // progress_at moves only when the progress text changes: that is how a hung Blender shows
+                        + " progress_at = CASE WHEN :progress IS NOT NULL AND (progress IS NULL OR progress <> :progress)"
+                        + " THEN :now ELSE progress_at END,"
                         + " progress = COALESCE(:progress, progress), updated_at = :now"
                         + " WHERE job_id = :job AND idx = :idx AND token = :token AND state IN " + Sql.in(Sql.ACTIVE))
                 .bind("expires", expires).bind("progress", progress.orElse(null)).bind("now", Rows.millis(now))
@@ -288,6 +297,97 @@ public final class SqliteJobStore implements JobStore {
                 }).list());
         return min.isEmpty() || min.get(0) == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(min.get(0)));
     }
+
+    @Override public List<TaskId> transitionAll(String jobId, TaskEvent event, Set<TaskState> from,
+                                                Optional<Set<Integer>> frames, Instant now) {
+        String sql = UNFENCED.get(event);
+        if (sql == null) return List.of();
+        Set<TaskState> states = EnumSet.noneOf(TaskState.class);
+        states.addAll(from);
+        states.retainAll(TaskTransitions.sources(event));
+        if (states.isEmpty()) return List.of();
+        return db.write(h -> {
+            List<Task> candidates = h.createQuery("SELECT " + Rows.TASK_COLUMNS + " FROM tasks WHERE job_id = :job"
+                            + " AND state IN " + Sql.in(states) + " ORDER BY idx")
+                    .bind("job", jobId).map(Rows.TASK).list();
+            List<TaskId> changed = new ArrayList<>();
+            for (Task t : candidates) {
+                if (frames.isPresent() && t.frames().stream().noneMatch(frames.get()::contains)) continue;
+                if (h.createUpdate(sql).bind("job", jobId).bind("idx", t.id().index()).bind("now", Rows.millis(now)).execute() != 1) {
+                    continue;
+                }
+                if (t.state().active()) {
+                    closeAttempt(h, t.id(), t.token(), AttemptOutcome.STOPPED, AttemptReport.message(event.name().toLowerCase()
+                            + " by user"), now);
+                }
+                if (event == TaskEvent.RETRY) deleteOutputs(h, t.id());
+                changed.add(t.id());
+            }
+            return changed;
+        });
+    }
+
+    @Override public void setPriority(String jobId, int priority) {
+        int changed = db.write(h -> h.createUpdate("UPDATE jobs SET priority = :p WHERE id = :id")
+                .bind("p", priority).bind("id", jobId).execute());
+        if (changed == 0) throw new IllegalArgumentException("unknown job " + jobId);
+    }
+
+    @Override public void blocklist(String jobId, String worker) {
+        db.write(h -> h.createUpdate("INSERT INTO blocklist (job_id, worker) VALUES (:job, :worker) ON CONFLICT DO NOTHING")
+                .bind("job", jobId).bind("worker", worker).execute());
+    }
+
+    @Override public Set<String> blocklisted(String jobId) {
+        List<String> workers = db.read(h -> h.createQuery("SELECT worker FROM blocklist WHERE job_id = :job")
+                .bind("job", jobId).mapTo(String.class).list());
+        return new TreeSet<>(workers);
+    }
+
+    @Override public int renderFailures(String jobId, String worker) {
+        return db.read(h -> h.createQuery("SELECT COUNT(*) FROM attempts WHERE job_id = :job AND worker = :worker"
+                        + " AND outcome IN (" + Sql.literal(AttemptOutcome.FAILED) + ", " + Sql.literal(AttemptOutcome.CRASHED) + ")")
+                .bind("job", jobId).bind("worker", worker).mapTo(Integer.class).one());
+    }
+
+    @Override public void touchWorker(String worker, Instant now) {
+        db.write(h -> h.createUpdate("INSERT INTO workers (name, first_seen, last_seen, drain) VALUES (:name, :now, :now, FALSE)"
+                        + " ON CONFLICT (name) DO UPDATE SET last_seen = :now")
+                .bind("name", worker).bind("now", Rows.millis(now)).execute());
+    }
+
+    @Override public Optional<WorkerInfo> worker(String name) {
+        return db.read(h -> h.createQuery(WORKER_SELECT + " WHERE w.name = :name").bind("name", name).map(WorkerRows.WORKER).findOne());
+    }
+
+    @Override public List<WorkerInfo> workers() {
+        return db.read(h -> h.createQuery(WORKER_SELECT + " ORDER BY w.name").map(WorkerRows.WORKER).list());
+    }
+
+    @Override public void setDrain(String worker, boolean drain) {
+        int changed = db.write(h -> h.createUpdate("UPDATE workers SET drain = :drain WHERE name = :name")
+                .bind("drain", drain).bind("name", worker).execute());
+        if (changed == 0) throw new IllegalArgumentException("unknown worker " + worker);
+    }
+
+    @Override public List<Task> stalled(Instant before) {
+        return db.read(h -> h.createQuery("SELECT " + Rows.TASK_COLUMNS + " FROM tasks"
+                        + " WHERE state IN " + Sql.in(Sql.ACTIVE) + " AND COALESCE(progress_at, updated_at) < :before"
+                        + " ORDER BY job_id, idx")
+                .bind("before", Rows.millis(before)).map(Rows.TASK).list());
+    }
+
+    @Override public int extendActiveLeases(Instant until) {
+        return db.write(h -> h.createUpdate("UPDATE tasks SET lease_expires_at = :until"
+                        + " WHERE state IN " + Sql.in(Sql.ACTIVE) + " AND lease_expires_at < :until")
+                .bind("until", Rows.millis(until)).execute());
+    }
+
+    /** A worker and the task it currently holds (at most one per worker). */
+    private static final String WORKER_SELECT = "SELECT w.name, w.first_seen, w.last_seen, w.drain,"
+            + " (SELECT t.job_id FROM tasks t WHERE t.worker = w.name AND t.state IN " + Sql.in(Sql.ACTIVE) + " LIMIT 1) AS task_job,"
+            + " (SELECT t.idx FROM tasks t WHERE t.worker = w.name AND t.state IN " + Sql.in(Sql.ACTIVE) + " LIMIT 1) AS task_idx"
+            + " FROM workers w";
 
     @Override public void close() {
         db.close();

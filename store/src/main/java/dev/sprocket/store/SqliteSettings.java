@@ -10,8 +10,10 @@ import java.time.Duration;
  * @param busyTimeout how long a write waits for another process's write transaction before failing. Threads of
  *                    one process queue on a Java lock instead, so this only covers other processes and checkpoints.
  * @param poolSize    open connections: one writer at a time plus concurrent readers (WAL lets reads run during a write)
- * @param synchronous {@code FULL} syncs the WAL on every commit, so a granted lease (and its fencing token) survives
- *                    a power loss; {@code NORMAL} survives only process crashes ({@code kill -9}) but commits faster
+ * @param synchronous {@code NORMAL} (default) survives process crashes ({@code kill -9}) at any moment; a power loss
+ *                    may roll back the last commits, so a lease token could be granted twice — harmless, because
+ *                    both holders render the same deterministic frames under the same names. {@code FULL} syncs the
+ *                    WAL on every commit (survives power loss) at several milliseconds per commit.
  */
 public record SqliteSettings(Duration busyTimeout, int poolSize, SynchronousMode synchronous) {
     /** Long enough to ride out another process's burst of writes or a WAL checkpoint. */
@@ -27,7 +29,7 @@ public record SqliteSettings(Duration busyTimeout, int poolSize, SynchronousMode
     }
 
     public static SqliteSettings defaults() {
-        return new SqliteSettings(DEFAULT_BUSY_TIMEOUT, DEFAULT_POOL_SIZE, SynchronousMode.FULL);
+        return new SqliteSettings(DEFAULT_BUSY_TIMEOUT, DEFAULT_POOL_SIZE, SynchronousMode.NORMAL);
     }
 
     public SqliteSettings withSynchronous(SynchronousMode mode) { return new SqliteSettings(busyTimeout, poolSize, mode); }

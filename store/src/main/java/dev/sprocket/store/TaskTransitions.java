@@ -89,7 +89,7 @@ final class TaskTransitions {
             throw new IllegalStateException("the state machine must lease into an active state: " + moves);
         }
         return "UPDATE tasks SET state = " + targetExpression(moves) + ", token = token + 1, worker = :worker,"
-                + " lease_expires_at = :expires, progress = NULL, updated_at = :now"
+                + " lease_expires_at = :expires, progress = NULL, progress_at = :now, updated_at = :now"
                 + " WHERE job_id = :job AND idx = :idx AND state IN " + Sql.in(moves.keySet());
     }
 

@@ -86,9 +86,13 @@ public final class Worker implements Runnable {
         if (s != null) s.abort();
     }
 
+    /** True while the worker is between tasks or rendering, false once it has stopped. */
+    public boolean stopping() { return stopping.get(); }
+
     @Override public void run() {
         try {
-            while (!stopping.get()) {
+            source.register(name);
+            while (!stopping.get() && !source.drainRequested(name)) {
                 Optional<Lease> lease = source.lease(name, settings.pollWait());
                 if (lease.isPresent()) work(lease.get());
             }
@@ -105,7 +109,8 @@ public final class Worker implements Runnable {
         doing = "preparing " + task;
         AtomicBoolean lost = new AtomicBoolean();
         Progress progress = new Progress(lease);
-        long period = Math.max(200, Duration.between(java.time.Instant.now(), lease.expiresAt()).toMillis() / 3);
+        long third = Duration.between(java.time.Instant.now(), lease.expiresAt()).toMillis() / 3;
+        long period = Math.max(100, Math.min(settings.heartbeatEvery().toMillis(), third));
         ScheduledFuture<?> beat = heartbeats.scheduleAtFixedRate(() -> {
             if (!source.heartbeat(lease, Optional.ofNullable(progress.text))) {
                 lost.set(true);

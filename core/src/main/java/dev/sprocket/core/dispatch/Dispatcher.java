@@ -2,6 +2,8 @@ package dev.sprocket.core.dispatch;
 
 import dev.sprocket.core.domain.AttemptOutcome;
 import dev.sprocket.core.domain.AttemptReport;
+import dev.sprocket.core.domain.FrameSpec;
+import dev.sprocket.core.domain.WorkerInfo;
 import dev.sprocket.core.domain.Job;
 import dev.sprocket.core.domain.JobProgress;
 import dev.sprocket.core.domain.JobState;
@@ -16,8 +18,10 @@ import dev.sprocket.core.port.JobStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -62,13 +66,16 @@ public final class Dispatcher {
     /** As {@link #lease(String, Duration)}, restricted to one job when {@code onlyJob} is given. */
     public Optional<Lease> lease(String worker, Optional<String> onlyJob, Duration wait) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
+        touch(worker);
         while (true) {
             long seen;
             lock.lock();
             try { seen = generation; } finally { lock.unlock(); }
             expireLeases();
+            failHungTasks();
             Optional<Lease> lease = store.leaseNext(worker, onlyJob, clock.instant(), settings.leaseTtl());
             if (lease.isPresent()) return lease;
+            if (draining(worker)) return Optional.empty();
             long left = deadline - System.nanoTime();
             if (left <= 0) return Optional.empty();
             lock.lock();
@@ -80,6 +87,17 @@ public final class Dispatcher {
                 lock.unlock();
             }
         }
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> lastTouch = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Records that the worker is alive; at most once per heartbeat period, so idle polling costs no writes. */
+    public void touch(String worker) {
+        long now = System.nanoTime();
+        Long last = lastTouch.get(worker);
+        if (last != null && now - last < settings.heartbeatEvery().toNanos()) return;
+        lastTouch.put(worker, now);
+        store.touchWorker(worker, clock.instant());
     }
 
     public boolean heartbeat(TaskId task, long token, Optional<String> progress) {
@@ -109,9 +127,123 @@ public final class Dispatcher {
         Optional<Task> task = store.task(id);
         if (task.isEmpty() || task.get().token() != token) return;
         TaskEvent event = task.get().failures() + 1 >= settings.maxAttempts() ? TaskEvent.FAIL_FINAL : TaskEvent.FAIL_RETRY;
-        if (store.transition(id, Optional.of(token), event, Optional.of(outcome), report, List.of(), clock.instant())) {
-            if (event == TaskEvent.FAIL_RETRY) wake(); else settleJob(id.jobId());
+        if (!store.transition(id, Optional.of(token), event, Optional.of(outcome), report, List.of(), clock.instant())) return;
+        task.get().worker().ifPresent(w -> {
+            if (store.renderFailures(id.jobId(), w) >= settings.blocklistAfter()) store.blocklist(id.jobId(), w);
+        });
+        if (event == TaskEvent.FAIL_FINAL) {
+            JobProgress p = store.progress(id.jobId());
+            int total = p.tasksByState().values().stream().mapToInt(Integer::intValue).sum();
+            if (p.tasks(TaskState.FAILED) >= settings.jobFailureLimit(total)) {
+                // Too much is failing for this to be bad luck: stop spending machines on it.
+                store.transitionAll(id.jobId(), TaskEvent.CANCEL, OPEN, Optional.empty(), clock.instant());
+                store.setJobState(id.jobId(), JobState.FAILED);
+                return;
+            }
+            settleJob(id.jobId());
         }
+        wake();
+    }
+
+    private static final Set<TaskState> OPEN = EnumSet.of(TaskState.QUEUED, TaskState.LEASED, TaskState.RUNNING, TaskState.PAUSED);
+    private static final Set<TaskState> ACTIVE_OR_QUEUED = EnumSet.of(TaskState.QUEUED, TaskState.LEASED, TaskState.RUNNING);
+
+    private volatile long lastHungSweep;
+
+    /** Tasks whose Blender showed no progress for {@code hungAfter} count as failed attempts; their worker stops. */
+    public int failHungTasks() {
+        long now = System.nanoTime();
+        if (now - lastHungSweep < settings.sweepEvery().toNanos()) return 0;
+        lastHungSweep = now;
+        int n = 0;
+        for (Task t : store.stalled(clock.instant().minus(settings.hungAfter()))) {
+            fail(t.id(), t.token(), AttemptOutcome.FAILED, AttemptReport.message("hung: no Blender progress for "
+                    + settings.hungAfter().toSeconds() + " s on " + t.worker().orElse("?")));
+            n++;
+        }
+        return n;
+    }
+
+    // ---- job actions (the server's API and the CLI client call these)
+
+    public Job job(String jobId) {
+        return store.job(jobId).orElseThrow(() -> new NotFoundException("no job '" + jobId + "'; `sprocket jobs` lists them"));
+    }
+
+    /** Hands out nothing more; running tasks are stopped (their workers' next heartbeat fails) and requeued on resume. */
+    public Job pause(String jobId) {
+        Job job = job(jobId);
+        if (job.state() == JobState.PAUSED) return job;
+        if (job.state() != JobState.ACTIVE) throw new ConflictException("job " + jobId + " is " + job.state() + "; only an active job can be paused");
+        store.setJobState(jobId, JobState.PAUSED);
+        store.transitionAll(jobId, TaskEvent.PAUSE, ACTIVE_OR_QUEUED, Optional.empty(), clock.instant());
+        return job(jobId);
+    }
+
+    public Job resume(String jobId) {
+        Job job = job(jobId);
+        if (job.state() == JobState.ACTIVE) return job;
+        if (job.state() != JobState.PAUSED) throw new ConflictException("job " + jobId + " is " + job.state() + "; only a paused job can be resumed");
+        store.transitionAll(jobId, TaskEvent.RESUME, EnumSet.of(TaskState.PAUSED), Optional.empty(), clock.instant());
+        store.setJobState(jobId, JobState.ACTIVE);
+        wake();
+        return job(jobId);
+    }
+
+    /** Stops the job: queued tasks are canceled, running ones stopped (their workers stop Blender). */
+    public Job cancel(String jobId) {
+        Job job = job(jobId);
+        if (job.state() == JobState.CANCELED) return job;
+        if (job.state().terminal()) throw new ConflictException("job " + jobId + " is already " + job.state());
+        store.setJobState(jobId, JobState.CANCELED);
+        store.transitionAll(jobId, TaskEvent.CANCEL, OPEN, Optional.empty(), clock.instant());
+        return job(jobId);
+    }
+
+    /**
+     * Queues frames again: without {@code frames}, every failed or canceled task; with them, every finished task
+     * that renders one of those frames (done ones too). Failure counts start over.
+     */
+    public Job retry(String jobId, Optional<FrameSpec> frames) {
+        Job job = job(jobId);
+        Set<TaskState> from = frames.isPresent() ? EnumSet.of(TaskState.DONE, TaskState.FAILED, TaskState.CANCELED)
+                : EnumSet.of(TaskState.FAILED, TaskState.CANCELED);
+        List<TaskId> changed = store.transitionAll(jobId, TaskEvent.RETRY, from,
+                frames.map(f -> (Set<Integer>) new java.util.HashSet<>(f.frames())), clock.instant());
+        if (changed.isEmpty()) {
+            throw new ConflictException("job " + jobId + " has no " + (frames.isPresent() ? "finished tasks with frames " + frames.get()
+                    : "failed or canceled tasks") + " to retry");
+        }
+        if (job.state().terminal()) store.setJobState(jobId, JobState.ACTIVE);
+        wake();
+        return job(jobId);
+    }
+
+    public Job setPriority(String jobId, int priority) {
+        job(jobId);
+        store.setPriority(jobId, priority);
+        wake();
+        return job(jobId);
+    }
+
+    // ---- workers
+
+    public void drain(String worker) {
+        if (store.worker(worker).isEmpty()) throw new NotFoundException("no worker '" + worker + "'; `sprocket workers` lists them");
+        store.setDrain(worker, true);
+        wake(); // a draining worker blocked in lease() should hear it now
+    }
+
+    public boolean draining(String worker) {
+        return store.worker(worker).map(WorkerInfo::drain).orElse(false);
+    }
+
+    /**
+     * Called once when a coordinator starts: leases that ran out while it was down are extended by one TTL, so live
+     * workers can heartbeat again before anything is requeued under them.
+     */
+    public int recoverAfterRestart() {
+        return store.extendActiveLeases(clock.instant().plus(settings.leaseTtl()));
     }
 
     /** The worker hands the task back; no blame. */

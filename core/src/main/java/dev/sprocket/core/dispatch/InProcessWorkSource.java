@@ -26,6 +26,8 @@ public final class InProcessWorkSource implements WorkSource {
         this.onlyJob = Optional.of(jobId);
     }
 
+    @Override public boolean drainRequested(String worker) { return dispatcher.draining(worker); }
+
     @Override public Optional<Lease> lease(String worker, Duration wait) throws InterruptedException {
         return dispatcher.lease(worker, onlyJob, wait);
     }

@@ -11,6 +11,8 @@ import dev.sprocket.core.domain.OutputFile;
 import dev.sprocket.core.domain.Task;
 import dev.sprocket.core.domain.TaskEvent;
 import dev.sprocket.core.domain.TaskId;
+import dev.sprocket.core.domain.TaskState;
+import dev.sprocket.core.domain.WorkerInfo;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -77,6 +79,40 @@ public interface JobStore extends AutoCloseable {
      */
     boolean transition(TaskId id, Optional<Long> token, TaskEvent event, Optional<AttemptOutcome> outcome,
                        AttemptReport report, List<OutputFile> outputs, Instant now);
+
+    /**
+     * Applies {@code event} to every task of the job that is in one of {@code from} (and the state machine allows
+     * it), and — when {@code frames} is given — that renders at least one of those frames. Tasks that were active
+     * get their attempt closed with {@link AttemptOutcome#STOPPED}. Returns the changed tasks.
+     */
+    List<TaskId> transitionAll(String jobId, TaskEvent event, java.util.Set<TaskState> from,
+                               Optional<java.util.Set<Integer>> frames, Instant now);
+
+    void setPriority(String jobId, int priority);
+
+    /** Keeps {@code worker} from leasing tasks of the job (it failed too many of them). */
+    void blocklist(String jobId, String worker);
+
+    java.util.Set<String> blocklisted(String jobId);
+
+    /** Attempts of the job by this worker that ended FAILED or CRASHED. */
+    int renderFailures(String jobId, String worker);
+
+    /** Registers a worker or records that it was seen. */
+    void touchWorker(String worker, Instant now);
+
+    Optional<WorkerInfo> worker(String name);
+
+    /** Every known worker, by name. */
+    List<WorkerInfo> workers();
+
+    void setDrain(String worker, boolean drain);
+
+    /** LEASED or RUNNING tasks whose progress text last changed (or, without progress, were leased) before {@code before}. */
+    List<Task> stalled(Instant before);
+
+    /** Pushes every active lease's expiry to at least {@code until}; used once when a coordinator starts. */
+    int extendActiveLeases(Instant until);
 
     /** LEASED or RUNNING tasks whose lease expired before {@code now}. */
     List<Task> expired(Instant now);

@@ -11,6 +11,12 @@ import java.util.Optional;
 
 /** Where a worker gets tasks and hands back results: the coordinator in-process, over HTTP, or a queue. */
 public interface WorkSource {
+    /** Introduces the worker before its first lease (a remote coordinator records it). */
+    default void register(String worker) {}
+
+    /** True once the coordinator asked this worker to finish up and exit. */
+    default boolean drainRequested(String worker) { return false; }
+
     /** Waits up to {@code wait} for a task; returns as soon as one is runnable (long-poll, no sleeping loop). */
     Optional<Lease> lease(String worker, Duration wait) throws InterruptedException;
 
