@@ -19,6 +19,10 @@ import java.util.Objects;
  * operator, which calls the same {@code RE_RenderAnim(sfra=N, efra=N)} as {@code -f N}; the range is restored
  * afterwards. Same flags as a plain launch ({@code -b -Y}, {@code -t}), no {@code --factory-startup}.
  *
+ * <p>{@link #prewarm}: Blenders started without a file get theirs with the open command; see {@link #prewarm} for why
+ * that loads the file as the command line does. A pre-warmed Blender only ever serves the first start of a session;
+ * restarts after a crash or abort are plain launches.
+ *
  * <p>{@link SessionSpec#remaps()}: each key is a path as Blender shows it for the data-block (the path written in the
  * .blend that owns it; for indirect libraries also the form the parent library writes), or an absolute path
  * (compared after normalising). Values are absolute paths on this machine. Libraries are relocated and reloaded

@@ -204,7 +204,7 @@ final class BlenderSession implements RenderSession {
     }
 
     private void discard(SessionProcess p) {
-        p.kill();
+        p.killAndWait();
         if (process == p) process = null;
     }
 

@@ -126,7 +126,8 @@ final class SessionProcess {
             throw new RenderException(RenderException.Kind.ABORTED, "interrupted while Blender was loading "
                     + spec.blend().getFileName(), log.toString(), e);
         } finally {
-            if (!ok) kill();
+            // Wait until it is gone: the caller reports the failure, and nothing may outlive a failed open.
+            if (!ok) killAndWait();
         }
     }
 
@@ -198,6 +199,9 @@ final class SessionProcess {
 
     /** Kills Blender at once; does not wait (abort() must return promptly). */
     void kill() { ProcessReaper.killTree(process); }
+
+    /** Kills Blender and waits (briefly) until the process is really gone. */
+    void killAndWait() { ProcessReaper.killTreeAndWait(process); }
 
     /** Asks Blender to quit (session.py leaves its loop, Blender exits); does not wait. */
     void requestQuit() {

@@ -48,17 +48,17 @@ def select_scene(name):
 def open_blend(path, allow_python):
     """Loads the .blend into a Blender started without one, the way `blender -b -Y|-y FILE` loads it.
 
-    The command line load (creator_args.c, arg_handle_load_file) and this operator both end in WM_file_read;
-    the differences, and why they do not change what is rendered:
-      - auto-run: -Y/-y set G_FLAG_SCRIPT_OVERRIDE_PREF, so the command line ignores the preferences' trusted
-        paths; the operator sets auto-run from use_scripts and skips the same check when it is on, so passing
-        the launch flag's value gives the same result. The process's own flag is checked first, so a -Y Blender
-        can never be asked to run the file's scripts.
-      - load_ui is left unset: the operator then uses G.fileflags, which start-up set from the preferences
+    The command line load (creator_args.c, arg_handle_load_file) and this operator (wm_files.c, open_mainfile)
+    both go through WM_file_read; what differs, and why it does not change what is rendered:
+      - auto-run: -Y/-y set G_FLAG_SCRIPT_OVERRIDE_PREF, so the command line ignores the preferences' excluded
+        paths; the operator sets auto-run from use_scripts, and its own excluded-path check returns early under
+        the same flag, so use_scripts = the launch flag gives the same result. The launch flag is checked first,
+        so a -Y Blender can never be asked to run the file's scripts.
+      - load_ui is left unset: the operator then takes G.fileflags, which start-up set from the preferences
         exactly as for a file on the command line.
-      - the working directory: the fresh launch runs in the .blend's folder (plain relative paths, which
-        Blender resolves against it), so move there first.
-      - context: both end with the first window and its scene active while a --python script runs.
+      - working directory: a fresh launch runs in the .blend's folder (plain relative paths resolve against it).
+      - context: both leave the first window and its scene active while a --python script runs.
+      - the operator also resets viewport-local collections and the outliner selection sync: viewport only.
     """
     if bpy.data.filepath:
         raise RuntimeError("a .blend is already loaded")

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.TimeUnit;
 
-/** Test files built from generated scenes by small Blender scripts: linked libraries, several scenes. */
+/** Test files built from generated scenes by small Blender scripts: linked libraries, several scenes, drivers. */
 final class LinkedScenes {
     private LinkedScenes() {}
 
@@ -28,6 +28,13 @@ final class LinkedScenes {
         Path main = TestScenes.cycles().create(dir.resolve("main/scene.blend"));
         runScript(dir, main, "link_ground.py", lib.toString());
         return main;
+    }
+
+    /** A Cycles scene whose Monkey is scaled by a Python driver (runs with -y, skipped with -Y). */
+    static Path pythonDriver(Path dir) {
+        Path blend = TestScenes.cycles().create(dir.resolve("driver/scene.blend"));
+        runScript(dir, blend, "python_driver.py");
+        return blend;
     }
 
     private static void runScript(Path dir, Path blend, String name, String... args) {
