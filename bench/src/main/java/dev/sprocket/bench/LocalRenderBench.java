@@ -112,7 +112,7 @@ public final class LocalRenderBench {
         sb.append(String.format(Locale.ROOT, "| render (workers start Blender sessions, render, upload; until the last frame is accepted) | %.2f |%n", render));
         sb.append(String.format(Locale.ROOT, "| final collect | %.2f |%n", collect));
         sb.append(String.format(Locale.ROOT, "| (summed Blender render time inside the sessions) | %.2f |%n", blenderSum));
-        sb.append("\nReproduce: `bench/run` (options: `--frames N --samples N --rounds N`).\n");
+        sb.append("\nReproduce: `bench/run local` (options: `--frames N --samples N --rounds N`).\n");
         return sb.toString();
     }
 

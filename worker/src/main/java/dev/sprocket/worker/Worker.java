@@ -120,6 +120,11 @@ public final class Worker implements Runnable {
         }, period, period, TimeUnit.MILLISECONDS);
         Path out = workDir.resolve("out").resolve(lease.taskId().jobId() + "-" + lease.taskId().index() + "-" + lease.token());
         try {
+            if (Diagnostic.is(lease.job())) {
+                // Farm plumbing check: the whole protocol, no Blender, no files.
+                if (source.started(lease)) source.complete(lease, List.of(), AttemptReport.message("diagnostic task"));
+                return;
+            }
             RenderSession s = sessionFor(lease.job());
             if (!source.started(lease)) return;
             Files.createDirectories(out);
