@@ -16,6 +16,7 @@ import dev.sprocket.core.domain.TaskEvent;
 import dev.sprocket.core.domain.TaskId;
 import dev.sprocket.core.domain.TaskState;
 import dev.sprocket.core.domain.TaskStateMachine;
+import dev.sprocket.core.domain.WorkerInfo;
 import dev.sprocket.core.port.BlobKeys;
 import dev.sprocket.core.port.JobStore;
 import org.junit.jupiter.api.AfterEach;
@@ -26,8 +27,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -517,6 +520,320 @@ public abstract class JobStoreContract {
         assertThat(p.tasks(TaskState.FAILED)).isZero();
         assertThat(p.framesTotal()).isEqualTo(10);
         assertThat(p.framesDone()).isEqualTo(3);
+    }
+
+    // ---- bulk transitions (job actions)
+
+    /** Tasks in every state: 0 LEASED by w1, 1 RUNNING by w2 with progress, 2 DONE, 3 and 4 QUEUED, 5 PAUSED. */
+    private List<TaskId> sixTasksInEveryState() {
+        create(job("j", "1-6", 1));
+        List<TaskId> ids = new ArrayList<>();
+        for (int i = 0; i < 6; i++) ids.add(new TaskId("j", i));
+        assertThat(lease("w1", T0).taskId()).isEqualTo(ids.get(0));
+        Lease running = lease("w2", T0);
+        assertThat(apply(running.taskId(), Optional.of(running.token()), TaskEvent.START, Optional.empty(), T0)).isTrue();
+        assertThat(store.renew(running.taskId(), running.token(), T0.plusSeconds(1), TTL, Optional.of("frame 2"))).isPresent();
+        assertThat(apply(lease("w3", T0), TaskEvent.COMPLETE, AttemptOutcome.SUCCEEDED, T0.plusSeconds(2))).isTrue();
+        assertThat(apply(ids.get(5), Optional.empty(), TaskEvent.PAUSE, Optional.empty(), T0)).isTrue();
+        assertThat(store.tasks("j")).extracting(Task::state).containsExactly(TaskState.LEASED, TaskState.RUNNING,
+                TaskState.DONE, TaskState.QUEUED, TaskState.QUEUED, TaskState.PAUSED);
+        return ids;
+    }
+
+    @Test
+    void transitionAllChangesTheTasksInTheGivenStatesAndStopsHeldAttempts() {
+        List<TaskId> ids = sixTasksInEveryState();
+        Instant paused = T0.plusSeconds(10);
+
+        List<TaskId> changed = store.transitionAll("j", TaskEvent.PAUSE,
+                EnumSet.of(TaskState.QUEUED, TaskState.LEASED, TaskState.RUNNING), Optional.empty(), paused);
+
+        assertThat(changed).containsExactly(ids.get(0), ids.get(1), ids.get(3), ids.get(4));
+        assertThat(store.tasks("j")).extracting(Task::state).containsExactly(TaskState.PAUSED, TaskState.PAUSED,
+                TaskState.DONE, TaskState.PAUSED, TaskState.PAUSED, TaskState.PAUSED);
+        for (int i : List.of(0, 1)) {
+            Task t = task(ids.get(i));
+            assertThat(t).as("held task %d lets go of its lease but keeps its token", i).isEqualTo(new Task(ids.get(i),
+                    List.of(i + 1), TaskState.PAUSED, 1, 0, Optional.empty(), Optional.empty(), Optional.empty()));
+            assertThat(store.attempts(ids.get(i))).singleElement().satisfies(a -> {
+                assertThat(a.outcome()).isEqualTo(AttemptOutcome.STOPPED);
+                assertThat(a.endedAt()).contains(paused);
+                assertThat(a.message()).contains("stopped: task paused");
+            });
+            assertThat(store.renew(ids.get(i), 1, paused, TTL, Optional.empty())).as("the old holder is out").isEmpty();
+        }
+        assertThat(store.attempts(ids.get(2))).singleElement()
+                .satisfies(a -> assertThat(a.outcome()).isEqualTo(AttemptOutcome.SUCCEEDED));
+        assertThat(store.outputs("j")).isEmpty(); // the DONE task completed without outputs; RETRY is not involved
+        assertThat(store.nextExpiry()).isEmpty();
+
+        assertThat(store.transitionAll("j", TaskEvent.RESUME, EnumSet.of(TaskState.PAUSED), Optional.empty(), paused))
+                .containsExactly(ids.get(0), ids.get(1), ids.get(3), ids.get(4), ids.get(5));
+        assertThat(store.tasks("j")).extracting(Task::state).containsExactly(TaskState.QUEUED, TaskState.QUEUED,
+                TaskState.DONE, TaskState.QUEUED, TaskState.QUEUED, TaskState.QUEUED);
+        assertThat(store.attempts(ids.get(0))).as("resuming a queued task closes nothing").singleElement()
+                .satisfies(a -> assertThat(a.endedAt()).contains(paused));
+        assertThat(lease("w1", paused).token()).as("a resumed task leases with the next token").isEqualTo(2);
+    }
+
+    @Test
+    void transitionAllCancelsHeldTasksToo() {
+        List<TaskId> ids = sixTasksInEveryState();
+        List<TaskId> changed = store.transitionAll("j", TaskEvent.CANCEL, EnumSet.allOf(TaskState.class), Optional.empty(),
+                T0.plusSeconds(10));
+        assertThat(changed).as("every state CANCEL allows; DONE is not one").containsExactly(ids.get(0), ids.get(1),
+                ids.get(3), ids.get(4), ids.get(5));
+        assertThat(store.progress("j").tasks(TaskState.CANCELED)).isEqualTo(5);
+        assertThat(store.attempts(ids.get(1))).singleElement()
+                .satisfies(a -> assertThat(a.outcome()).isEqualTo(AttemptOutcome.STOPPED));
+        assertThat(store.transition(ids.get(1), Optional.of(1L), TaskEvent.COMPLETE, Optional.of(AttemptOutcome.SUCCEEDED),
+                AttemptReport.empty(), List.of(), T0.plusSeconds(11))).as("a late completion is refused").isFalse();
+        assertThat(store.leaseNext("w", T0.plusSeconds(11), TTL)).isEmpty();
+    }
+
+    @Test
+    void transitionAllHonoursTheFromStatesAndTheFramesFilter() {
+        create(job("j", "1-10", 2)); // [1,2] [3,4] [5,6] [7,8] [9,10]
+        create(job("other", "1-10", 2));
+        Instant now = T0.plusSeconds(1);
+
+        assertThat(store.transitionAll("j", TaskEvent.CANCEL, EnumSet.of(TaskState.QUEUED), Optional.of(Set.of(4, 5, 11)), now))
+                .containsExactly(new TaskId("j", 1), new TaskId("j", 2));
+        assertThat(store.tasks("j")).extracting(Task::state).containsExactly(TaskState.QUEUED, TaskState.CANCELED,
+                TaskState.CANCELED, TaskState.QUEUED, TaskState.QUEUED);
+        assertThat(store.tasks("other")).as("other jobs are not touched").allSatisfy(t ->
+                assertThat(t.state()).isEqualTo(TaskState.QUEUED));
+
+        assertThat(store.transitionAll("j", TaskEvent.CANCEL, EnumSet.of(TaskState.PAUSED), Optional.empty(), now))
+                .as("no task is in a from state").isEmpty();
+        assertThat(store.transitionAll("j", TaskEvent.RESUME, EnumSet.of(TaskState.QUEUED), Optional.empty(), now))
+                .as("RESUME is not allowed from QUEUED").isEmpty();
+        assertThat(store.transitionAll("j", TaskEvent.RETRY, EnumSet.of(TaskState.CANCELED), Optional.of(Set.of(99)), now))
+                .as("no task renders frame 99").isEmpty();
+        assertThat(store.transitionAll("j", TaskEvent.PAUSE, EnumSet.of(TaskState.QUEUED), Optional.of(Set.of()), now))
+                .as("an empty frame set matches nothing").isEmpty();
+        assertThat(store.transitionAll("j", TaskEvent.CANCEL, EnumSet.noneOf(TaskState.class), Optional.empty(), now)).isEmpty();
+        assertThat(store.transitionAll("nope", TaskEvent.CANCEL, EnumSet.allOf(TaskState.class), Optional.empty(), now)).isEmpty();
+        assertThat(store.progress("j").tasks(TaskState.CANCELED)).isEqualTo(2);
+
+        assertThat(store.transitionAll("j", TaskEvent.RETRY, EnumSet.of(TaskState.CANCELED), Optional.of(Set.of(6)), now))
+                .containsExactly(new TaskId("j", 2));
+        assertThat(store.tasks("j")).extracting(Task::state).containsExactly(TaskState.QUEUED, TaskState.CANCELED,
+                TaskState.QUEUED, TaskState.QUEUED, TaskState.QUEUED);
+    }
+
+    @Test
+    void transitionAllRetryRequeuesFinishedTasksResetsFailuresAndDropsOutputs() {
+        create(job("j", "1-3", 1));
+        TaskId done = new TaskId("j", 0);
+        TaskId failed = new TaskId("j", 1);
+        TaskId canceled = new TaskId("j", 2);
+        Lease d = lease("w1", T0);
+        assertThat(store.transition(done, Optional.of(d.token()), TaskEvent.COMPLETE, Optional.of(AttemptOutcome.SUCCEEDED),
+                AttemptReport.empty(), List.of(output(done, 1, 1)), T0.plusSeconds(1))).isTrue();
+        assertThat(apply(lease("w1", T0), TaskEvent.FAIL_RETRY, AttemptOutcome.FAILED, T0.plusSeconds(1))).isTrue();
+        assertThat(apply(lease("w2", T0.plusSeconds(2)), TaskEvent.FAIL_FINAL, AttemptOutcome.CRASHED, T0.plusSeconds(3))).isTrue();
+        assertThat(apply(canceled, Optional.empty(), TaskEvent.CANCEL, Optional.empty(), T0)).isTrue();
+        assertThat(task(failed).failures()).isEqualTo(2);
+        assertThat(store.outputs("j")).hasSize(1);
+
+        List<TaskId> changed = store.transitionAll("j", TaskEvent.RETRY,
+                EnumSet.of(TaskState.DONE, TaskState.FAILED, TaskState.CANCELED), Optional.of(Set.of(1, 2)), T0.plusSeconds(5));
+
+        assertThat(changed).containsExactly(done, failed);
+        assertThat(task(done)).isEqualTo(queued(done, List.of(1), 1, 0));
+        assertThat(task(failed)).isEqualTo(queued(failed, List.of(2), 2, 0));
+        assertThat(task(canceled).state()).as("frame 3 was not asked for").isEqualTo(TaskState.CANCELED);
+        assertThat(store.outputs("j")).isEmpty();
+        assertThat(store.attempts(done)).as("finished attempts are history, not touched").singleElement()
+                .satisfies(a -> assertThat(a.outcome()).isEqualTo(AttemptOutcome.SUCCEEDED));
+        assertThat(store.attempts(failed)).extracting(Attempt::outcome)
+                .containsExactly(AttemptOutcome.FAILED, AttemptOutcome.CRASHED);
+
+        Lease again = lease("w3", T0.plusSeconds(6));
+        assertThat(again.taskId()).isEqualTo(done);
+        assertThat(again.token()).as("tokens never repeat").isEqualTo(2);
+        assertThat(store.transition(done, Optional.of(2L), TaskEvent.COMPLETE, Optional.of(AttemptOutcome.SUCCEEDED),
+                AttemptReport.empty(), List.of(), T0.plusSeconds(7))).isTrue();
+        assertThat(store.outputs("j")).as("the dropped outputs do not come back").isEmpty();
+    }
+
+    // ---- priority and blocklist
+
+    @Test
+    void setPriorityReordersLeasing() {
+        create(job("old", "1-2", 1, 0, T0));
+        create(job("new", "1-2", 1, 0, T0.plusSeconds(1)));
+        store.setPriority("new", 3);
+        assertThat(store.job("new").orElseThrow().priority()).isEqualTo(3);
+        assertThat(lease("w", T0).taskId()).isEqualTo(new TaskId("new", 0));
+        store.setPriority("old", 4);
+        assertThat(lease("w", T0).taskId()).isEqualTo(new TaskId("old", 0));
+        store.setPriority("old", -1);
+        assertThat(lease("w", T0).taskId()).isEqualTo(new TaskId("new", 1));
+        assertThat(store.job("old")).contains(job("old", "1-2", 1, -1, T0));
+        assertThatThrownBy(() -> store.setPriority("nope", 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aBlocklistedWorkerGetsNothingFromThatJobButDoesFromOthers() {
+        create(job("a", "1-2", 1, 5, T0));
+        create(job("b", "1", 1, 0, T0));
+        assertThat(store.blocklisted("a")).isEmpty();
+        store.blocklist("a", "w1");
+        store.blocklist("a", "w1"); // twice is once
+        store.blocklist("a", "w0");
+        assertThat(store.blocklisted("a")).containsExactly("w0", "w1");
+        assertThat(store.blocklisted("b")).isEmpty();
+        assertThat(store.blocklisted("nope")).isEmpty();
+        assertThatThrownBy(() -> store.blocklist("nope", "w1")).isInstanceOf(IllegalArgumentException.class);
+
+        assertThat(store.leaseNext("w1", Optional.of("a"), T0, TTL)).isEmpty();
+        assertThat(lease("w1", T0).taskId()).as("the lower-priority job it may still render").isEqualTo(new TaskId("b", 0));
+        assertThat(store.leaseNext("w1", T0, TTL)).isEmpty();
+        assertThat(lease("w2", T0).taskId()).isEqualTo(new TaskId("a", 0));
+        assertThat(store.leaseNext("w2", Optional.of("a"), T0, TTL).orElseThrow().taskId()).isEqualTo(new TaskId("a", 1));
+    }
+
+    @Test
+    void renderFailuresCountFailedAndCrashedAttemptsOfOneWorkerInOneJob() {
+        create(job("j", "1-4", 1, 1, T0));
+        create(job("k", "1", 1, 0, T0));
+        assertThat(store.renderFailures("j", "w1")).isZero();
+
+        assertThat(apply(lease("w1", T0), TaskEvent.FAIL_RETRY, AttemptOutcome.FAILED, T0)).isTrue();
+        assertThat(apply(lease("w1", T0), TaskEvent.FAIL_RETRY, AttemptOutcome.CRASHED, T0)).isTrue();
+        assertThat(apply(lease("w1", T0), TaskEvent.EXPIRE, AttemptOutcome.LOST, T0)).isTrue();
+        assertThat(apply(lease("w1", T0), TaskEvent.RELEASE, AttemptOutcome.LOST, T0)).isTrue();
+        assertThat(apply(lease("w1", T0), TaskEvent.COMPLETE, AttemptOutcome.SUCCEEDED, T0)).isTrue();
+        assertThat(apply(lease("w2", T0), TaskEvent.FAIL_FINAL, AttemptOutcome.FAILED, T0)).isTrue();
+        lease("w1", T0); // still running: not a failure
+        Lease other = lease("w1", T0);
+        assertThat(other.taskId().jobId()).isEqualTo("j");
+        assertThat(apply(other, TaskEvent.FAIL_FINAL, AttemptOutcome.FAILED, T0)).isTrue();
+        assertThat(apply(lease("w1", T0), TaskEvent.FAIL_FINAL, AttemptOutcome.FAILED, T0)).isTrue(); // job k
+
+        // distinct tasks: task 0 (failed, then crashed) and task 3 — a frame failing twice is the frame's problem
+        assertThat(store.renderFailures("j", "w1")).isEqualTo(2);
+        assertThat(store.renderFailures("j", "w2")).isEqualTo(1);
+        assertThat(store.renderFailures("k", "w1")).isEqualTo(1);
+        assertThat(store.renderFailures("k", "w2")).isZero();
+        assertThat(store.renderFailures("nope", "w1")).isZero();
+    }
+
+    // ---- workers
+
+    @Test
+    void touchWorkerRegistersAndKeepsTheFirstSighting() {
+        assertThat(store.worker("w1")).isEmpty();
+        assertThat(store.workers()).isEmpty();
+        store.touchWorker("w1", T0);
+        store.touchWorker("w0", T0.plusSeconds(5));
+        store.touchWorker("w1", T0.plusSeconds(10));
+
+        assertThat(store.worker("w1")).contains(new WorkerInfo("w1", T0, T0.plusSeconds(10), false, Optional.empty()));
+        assertThat(store.workers()).extracting(WorkerInfo::name).containsExactly("w0", "w1");
+        assertThat(store.workers().get(0)).isEqualTo(new WorkerInfo("w0", T0.plusSeconds(5), T0.plusSeconds(5), false,
+                Optional.empty()));
+    }
+
+    @Test
+    void drainIsAFlagOnTheWorkerThatTouchingKeeps() {
+        store.touchWorker("w1", T0);
+        store.touchWorker("w2", T0);
+        store.setDrain("w1", true);
+        assertThat(store.worker("w1").orElseThrow().drain()).isTrue();
+        assertThat(store.worker("w2").orElseThrow().drain()).isFalse();
+        store.touchWorker("w1", T0.plusSeconds(1));
+        assertThat(store.worker("w1").orElseThrow().drain()).isTrue();
+        store.setDrain("w1", false);
+        assertThat(store.worker("w1").orElseThrow().drain()).isFalse();
+        assertThatThrownBy(() -> store.setDrain("nobody", true)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.worker("nobody")).isEmpty();
+    }
+
+    @Test
+    void aWorkerShowsTheTaskItHolds() {
+        create(job("j", "1-2", 1));
+        store.touchWorker("w1", T0);
+        store.touchWorker("w2", T0);
+        Lease lease = lease("w1", T0);
+        assertThat(store.worker("w1").orElseThrow().task()).contains(lease.taskId());
+        assertThat(store.worker("w2").orElseThrow().task()).isEmpty();
+        assertThat(apply(lease.taskId(), Optional.of(lease.token()), TaskEvent.START, Optional.empty(), T0)).isTrue();
+        assertThat(store.workers()).extracting(WorkerInfo::task)
+                .containsExactly(Optional.of(lease.taskId()), Optional.empty());
+
+        assertThat(apply(lease, TaskEvent.COMPLETE, AttemptOutcome.SUCCEEDED, T0.plusSeconds(1))).isTrue();
+        assertThat(store.worker("w1").orElseThrow().task()).as("done: holds nothing").isEmpty();
+        Lease next = lease("w1", T0.plusSeconds(2));
+        assertThat(store.worker("w1").orElseThrow().task()).contains(next.taskId());
+        assertThat(apply(next, TaskEvent.EXPIRE, AttemptOutcome.LOST, T0.plusSeconds(100))).isTrue();
+        assertThat(store.worker("w1").orElseThrow().task()).isEmpty();
+        assertThat(store.workers()).as("leasing alone does not register a worker").extracting(WorkerInfo::name)
+                .containsExactly("w1", "w2");
+    }
+
+    // ---- hung tasks and restarts
+
+    @Test
+    void stalledListsHeldTasksWhoseProgressTextLastChangedBefore() {
+        create(job("j", "1-3", 1));
+        TaskId a = lease("w1", T0).taskId();
+        TaskId b = lease("w2", T0.plusSeconds(10)).taskId(); // c stays queued: never stalled
+        assertThat(store.stalled(T0)).as("exclusive").isEmpty();
+        assertThat(store.stalled(T0.plusSeconds(1))).extracting(Task::id).containsExactly(a);
+        assertThat(store.stalled(T0.plusSeconds(11))).extracting(Task::id).containsExactly(a, b);
+
+        store.renew(a, 1, T0.plusSeconds(20), TTL, Optional.of("sample 1/8"));
+        assertThat(store.stalled(T0.plusSeconds(11))).extracting(Task::id).containsExactly(b);
+        store.renew(a, 1, T0.plusSeconds(40), TTL, Optional.of("sample 1/8"));
+        store.renew(a, 1, T0.plusSeconds(45), TTL, Optional.empty());
+        assertThat(store.stalled(T0.plusSeconds(30))).as("the same text, or none, is no progress")
+                .extracting(Task::id).containsExactly(a, b);
+        store.renew(a, 1, T0.plusSeconds(50), TTL, Optional.of("sample 2/8"));
+        assertThat(store.stalled(T0.plusSeconds(30))).extracting(Task::id).containsExactly(b);
+        assertThat(store.stalled(T0.plusSeconds(51))).extracting(Task::id).containsExactly(a, b);
+
+        store.renew(b, 1, T0.plusSeconds(50), TTL, Optional.empty());
+        assertThat(apply(b, Optional.of(1L), TaskEvent.START, Optional.empty(), T0.plusSeconds(50))).isTrue();
+        assertThat(store.stalled(T0.plusSeconds(30))).as("heartbeats and START are not progress")
+                .extracting(Task::id).containsExactly(b);
+        assertThat(store.renew(b, 0, T0.plusSeconds(55), TTL, Optional.of("stale token"))).isEmpty();
+        assertThat(store.stalled(T0.plusSeconds(30))).extracting(Task::id).containsExactly(b);
+
+        assertThat(apply(b, Optional.of(1L), TaskEvent.EXPIRE, Optional.of(AttemptOutcome.LOST), T0.plusSeconds(100))).isTrue();
+        assertThat(store.stalled(T0.plusSeconds(200))).as("queued tasks are not stalled").extracting(Task::id).containsExactly(a);
+        Lease again = lease("w3", T0.plusSeconds(100)); // lowest queued index: b again
+        assertThat(again.taskId()).isEqualTo(b);
+        assertThat(store.stalled(T0.plusSeconds(99))).as("a new lease starts a new clock").extracting(Task::id).containsExactly(a);
+        assertThat(store.stalled(T0.plusSeconds(101))).extracting(Task::id).containsExactly(a, b);
+        store.renew(b, again.token(), T0.plusSeconds(110), TTL, Optional.of("sample 2/8"));
+        assertThat(store.stalled(T0.plusSeconds(101))).as("progress text of an earlier attempt is forgotten")
+                .extracting(Task::id).containsExactly(a);
+    }
+
+    @Test
+    void extendActiveLeasesOnlyExtendsHeldLeases() {
+        create(job("j", "1-4", 1));
+        Lease early = lease("w1", T0);                  // expires T0+60
+        Lease late = lease("w2", T0.plusSeconds(100));  // expires T0+160
+        assertThat(apply(lease("w3", T0), TaskEvent.COMPLETE, AttemptOutcome.SUCCEEDED, T0)).isTrue(); // task 2 done; 3 queued
+
+        assertThat(store.extendActiveLeases(T0.plusSeconds(120))).isEqualTo(1);
+        assertThat(task(early.taskId()).leaseExpiresAt()).contains(T0.plusSeconds(120));
+        assertThat(task(late.taskId()).leaseExpiresAt()).as("never shortened").contains(T0.plusSeconds(160));
+        assertThat(task(new TaskId("j", 2)).leaseExpiresAt()).isEmpty();
+        assertThat(task(new TaskId("j", 3)).leaseExpiresAt()).isEmpty();
+        assertThat(store.expired(T0.plusSeconds(100))).isEmpty();
+        assertThat(store.nextExpiry()).contains(T0.plusSeconds(120));
+
+        assertThat(store.extendActiveLeases(T0.plusSeconds(50))).isZero();
+        assertThat(store.extendActiveLeases(T0.plusSeconds(120))).as("already there").isZero();
+        assertThat(task(early.taskId()).leaseExpiresAt()).contains(T0.plusSeconds(120));
+        assertThat(task(early.taskId()).token()).isEqualTo(early.token());
+        assertThat(store.renew(early.taskId(), early.token(), T0.plusSeconds(110), TTL, Optional.empty()))
+                .contains(T0.plusSeconds(170));
     }
 
     // ---- concurrency

@@ -112,10 +112,15 @@ public final class Worker implements Runnable {
         long third = Duration.between(java.time.Instant.now(), lease.expiresAt()).toMillis() / 3;
         long period = Math.max(100, Math.min(settings.heartbeatEvery().toMillis(), third));
         ScheduledFuture<?> beat = heartbeats.scheduleAtFixedRate(() -> {
-            if (!source.heartbeat(lease, Optional.ofNullable(progress.text))) {
-                lost.set(true);
-                RenderSession s = session;
-                if (s != null) s.abort();
+            try {
+                if (!source.heartbeat(lease, Optional.ofNullable(progress.text))) {
+                    lost.set(true);
+                    RenderSession s = session;
+                    if (s != null) s.abort();
+                }
+            } catch (RuntimeException e) {
+                // A throwing task would cancel every later heartbeat; keep beating and let the lease decide.
+                log.warn("{}: heartbeat failed: {}", name, e.toString());
             }
         }, period, period, TimeUnit.MILLISECONDS);
         Path out = workDir.resolve("out").resolve(lease.taskId().jobId() + "-" + lease.taskId().index() + "-" + lease.token());

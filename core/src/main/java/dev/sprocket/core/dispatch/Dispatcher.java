@@ -73,9 +73,9 @@ public final class Dispatcher {
             try { seen = generation; } finally { lock.unlock(); }
             expireLeases();
             failHungTasks();
+            if (draining(worker)) return Optional.empty();
             Optional<Lease> lease = store.leaseNext(worker, onlyJob, clock.instant(), settings.leaseTtl());
             if (lease.isPresent()) return lease;
-            if (draining(worker)) return Optional.empty();
             long left = deadline - System.nanoTime();
             if (left <= 0) return Optional.empty();
             lock.lock();
@@ -128,9 +128,16 @@ public final class Dispatcher {
         if (task.isEmpty() || task.get().token() != token) return;
         TaskEvent event = task.get().failures() + 1 >= settings.maxAttempts() ? TaskEvent.FAIL_FINAL : TaskEvent.FAIL_RETRY;
         if (!store.transition(id, Optional.of(token), event, Optional.of(outcome), report, List.of(), clock.instant())) return;
-        task.get().worker().ifPresent(w -> {
-            if (store.renderFailures(id.jobId(), w) >= settings.blocklistAfter()) store.blocklist(id.jobId(), w);
-        });
+        Optional<String> blocked = task.get().worker().filter(w -> store.renderFailures(id.jobId(), w) >= settings.blocklistAfter());
+        if (blocked.isPresent()) {
+            store.blocklist(id.jobId(), blocked.get());
+            if (noWorkerLeftFor(id.jobId())) {
+                // Nobody may take the rest: fail it now rather than leave it queued forever.
+                store.transitionAll(id.jobId(), TaskEvent.CANCEL, OPEN, Optional.empty(), clock.instant());
+                store.setJobState(id.jobId(), JobState.FAILED);
+                return;
+            }
+        }
         if (event == TaskEvent.FAIL_FINAL) {
             JobProgress p = store.progress(id.jobId());
             int total = p.tasksByState().values().stream().mapToInt(Integer::intValue).sum();
@@ -149,14 +156,29 @@ public final class Dispatcher {
     private static final Set<TaskState> ACTIVE_OR_QUEUED = EnumSet.of(TaskState.QUEUED, TaskState.LEASED, TaskState.RUNNING);
 
     private volatile long lastHungSweep;
+    /** Progress reports sent while this coordinator was down were lost: hung timers restart from here. */
+    private volatile Instant startedAt = Instant.MIN;
+
+    /** Every known worker that is not draining is blocklisted for the job. */
+    private boolean noWorkerLeftFor(String jobId) {
+        Set<String> blocklisted = store.blocklisted(jobId);
+        return store.workers().stream().filter(w -> !w.drain()).allMatch(w -> blocklisted.contains(w.name()));
+    }
+
+    /** {@link #failHungTasks()}, at most once per {@code sweepEvery} (it runs inside every long-poll). */
+    private void sweepHungTasks() {
+        long now = System.nanoTime();
+        if (now - lastHungSweep < settings.sweepEvery().toNanos()) return;
+        lastHungSweep = now;
+        failHungTasks();
+    }
 
     /** Tasks whose Blender showed no progress for {@code hungAfter} count as failed attempts; their worker stops. */
     public int failHungTasks() {
-        long now = System.nanoTime();
-        if (now - lastHungSweep < settings.sweepEvery().toNanos()) return 0;
-        lastHungSweep = now;
+        Instant cutoff = clock.instant().minus(settings.hungAfter());
+        if (!cutoff.isAfter(startedAt)) return 0;
         int n = 0;
-        for (Task t : store.stalled(clock.instant().minus(settings.hungAfter()))) {
+        for (Task t : store.stalled(cutoff)) {
             fail(t.id(), t.token(), AttemptOutcome.FAILED, AttemptReport.message("hung: no Blender progress for "
                     + settings.hungAfter().toSeconds() + " s on " + t.worker().orElse("?")));
             n++;
@@ -243,7 +265,9 @@ public final class Dispatcher {
      * workers can heartbeat again before anything is requeued under them.
      */
     public int recoverAfterRestart() {
-        return store.extendActiveLeases(clock.instant().plus(settings.leaseTtl()));
+        Instant now = clock.instant();
+        startedAt = now;
+        return store.extendActiveLeases(now.plus(settings.leaseTtl()));
     }
 
     /** The worker hands the task back; no blame. */

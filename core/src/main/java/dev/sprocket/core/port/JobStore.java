@@ -95,7 +95,10 @@ public interface JobStore extends AutoCloseable {
 
     java.util.Set<String> blocklisted(String jobId);
 
-    /** Attempts of the job by this worker that ended FAILED or CRASHED. */
+    /**
+     * Distinct tasks of the job on which this worker had an attempt end FAILED or CRASHED (one bad frame failing
+     * three times on the same worker is the frame's problem, not the worker's).
+     */
     int renderFailures(String jobId, String worker);
 
     /** Registers a worker or records that it was seen. */
