@@ -1,5 +1,6 @@
 package dev.sprocket.cli;
 
+import dev.sprocket.client.CoordinatorException;
 import dev.sprocket.core.port.BlendFileException;
 import dev.sprocket.core.port.RenderException;
 import dev.sprocket.core.submit.RefusedException;
@@ -13,6 +14,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
         boolean verbose = CommonOptions.verbose(cmd.getCommand());
         String message = switch (e) {
             case UserError u -> u.getMessage();
+            case CoordinatorException c -> c.getMessage();
             case RefusedException r -> "refused: " + r.getMessage();
             case BlendFileException b -> b.getMessage();
             case RenderException r -> r.getMessage();

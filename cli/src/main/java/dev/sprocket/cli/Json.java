@@ -2,15 +2,11 @@ package dev.sprocket.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.sprocket.api.ApiJson;
 
+/** JSON output of the commands: the API's own mapping (so --json shows jobs as the API does), indented. */
 final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper()
-            .registerModule(new Jdk8Module())
-            .registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper MAPPER = ApiJson.mapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private Json() {}
 

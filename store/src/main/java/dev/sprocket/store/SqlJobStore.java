@@ -132,6 +132,12 @@ abstract sealed class SqlJobStore implements JobStore permits SqliteJobStore, Po
     }
 
     /** Counts every state (zero when none), so callers need no defaults. An unknown job has no tasks. */
+    @Override public boolean hasOpenTasks(String jobId) {
+        return read(h -> h.createQuery("SELECT EXISTS (SELECT 1 FROM tasks WHERE job_id = :job AND state IN "
+                        + Sql.in(EnumSet.of(TaskState.QUEUED, TaskState.LEASED, TaskState.RUNNING, TaskState.PAUSED)) + ")")
+                .bind("job", jobId).mapTo(Boolean.class).one());
+    }
+
     @Override public JobProgress progress(String jobId) {
         record Row(TaskState state, int tasks, int frames) {}
         List<Row> rows = read(h -> h.createQuery("SELECT state, COUNT(*) AS tasks, SUM(frame_count) AS frames"

@@ -156,6 +156,15 @@ public final class Dispatcher {
     private static final Set<TaskState> ACTIVE_OR_QUEUED = EnumSet.of(TaskState.QUEUED, TaskState.LEASED, TaskState.RUNNING);
 
     private volatile long lastHungSweep;
+    private volatile long lastExpirySweep;
+
+    /** {@link #expireLeases()}, at most once per {@code sweepEvery}: it would otherwise run a query per long-poll. */
+    private void sweepExpiredLeases() {
+        long now = System.nanoTime();
+        if (now - lastExpirySweep < settings.sweepEvery().toNanos()) return;
+        lastExpirySweep = now;
+        expireLeases();
+    }
     /** Progress reports sent while this coordinator was down were lost: hung timers restart from here. */
     private volatile Instant startedAt = Instant.MIN;
 
@@ -297,6 +306,7 @@ public final class Dispatcher {
     public JobState settleJob(String jobId) {
         Job job = store.job(jobId).orElseThrow(() -> new IllegalArgumentException("unknown job " + jobId));
         if (job.state().terminal()) return job.state();
+        if (store.hasOpenTasks(jobId)) return job.state(); // the common case, answered by an index seek
         JobProgress p = store.progress(jobId);
         int total = p.tasksByState().values().stream().mapToInt(Integer::intValue).sum();
         int open = p.tasks(TaskState.QUEUED) + p.tasks(TaskState.LEASED) + p.tasks(TaskState.RUNNING) + p.tasks(TaskState.PAUSED);

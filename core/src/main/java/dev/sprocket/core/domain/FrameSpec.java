@@ -37,8 +37,25 @@ public final class FrameSpec {
         return parse(sb.toString());
     }
 
+    /** Parsed specs by text: jobs are read on every lease and completion, and parsing is O(frames). */
+    private static final int CACHE_SIZE = 256;
+    private static final java.util.Map<String, FrameSpec> CACHE = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(CACHE_SIZE, 0.75f, true) {
+                @Override protected boolean removeEldestEntry(java.util.Map.Entry<String, FrameSpec> e) { return size() > CACHE_SIZE; }
+            });
+
     /** @throws InvalidFrameSpecException with a message that names the offending part */
     public static FrameSpec parse(String text) {
+        if (text != null) {
+            FrameSpec cached = CACHE.get(text);
+            if (cached != null) return cached;
+        }
+        FrameSpec spec = parseUncached(text);
+        CACHE.put(text, spec);
+        return spec;
+    }
+
+    private static FrameSpec parseUncached(String text) {
         if (text == null || text.isBlank()) {
             throw new InvalidFrameSpecException("frame spec is empty; write e.g. 1-240, 1-240x2 or 2,3,5");
         }

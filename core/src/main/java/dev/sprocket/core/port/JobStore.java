@@ -41,6 +41,9 @@ public interface JobStore extends AutoCloseable {
 
     JobProgress progress(String jobId);
 
+    /** Whether any task of the job is QUEUED, LEASED, RUNNING or PAUSED (cheap: checked on every completion). */
+    boolean hasOpenTasks(String jobId);
+
     /** Attempts of a task, oldest first. */
     List<Attempt> attempts(TaskId id);
 
