@@ -91,11 +91,14 @@ public final class Dispatcher {
 
     private final java.util.concurrent.ConcurrentHashMap<String, Long> lastTouch = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** Records that the worker is alive; at most once per heartbeat period, so idle polling costs no writes. */
+    /**
+     * Records that the worker is alive; at most once per quarter lease, so a thousand polling workers cost a few
+     * writes a second, not hundreds (a worker's held lease shows its liveness more precisely anyway).
+     */
     public void touch(String worker) {
         long now = System.nanoTime();
         Long last = lastTouch.get(worker);
-        if (last != null && now - last < settings.heartbeatEvery().toNanos()) return;
+        if (last != null && now - last < settings.leaseTtl().toNanos() / 4) return;
         lastTouch.put(worker, now);
         store.touchWorker(worker, clock.instant());
     }
