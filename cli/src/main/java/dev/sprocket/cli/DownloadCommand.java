@@ -20,9 +20,10 @@ import java.util.concurrent.Callable;
         description = {
                 "Fetches a job's finished frames into a folder, as frame_0001.png …",
                 "",
-                "Only frames that are not already there with the right content (SHA-256) are fetched, so it",
-                "can be run again while the job renders, or after an interrupted download. Each file appears",
-                "whole or not at all (written to a temp file, checked, then renamed)."},
+                "Only frames that are not already there with the right content (SHA-256) are",
+                "fetched, so it can be run again while the job renders, or after an interrupted",
+                "download. Each file appears whole or not at all (written to a temp file,",
+                "checked, then renamed)."},
         footer = {"", "Examples:",
                 "  sprocket download 260107-101500-1x2y3 --output renders/shot",
                 "  sprocket wait 260107-101500-1x2y3 && sprocket download 260107-101500-1x2y3 -o /mnt/projects/shot/frames"})

@@ -41,9 +41,10 @@ final class JobControlCommands {
     }
 
     @Command(name = "pause", mixinStandardHelpOptions = true,
-            description = {"Pauses a job.", "",
-                    "Queued tasks wait; running ones stop at their next heartbeat (their frames are rendered",
-                    "again after `resume`). Frames already done are kept."},
+            description = {"Pauses a job.",
+                    "",
+                    "Queued tasks wait; running ones stop at their next heartbeat (their frames are",
+                    "rendered again after `resume`). Frames already done are kept."},
             footer = {"", "Example:", "  sprocket pause 260107-101500-1x2y3"})
     static final class Pause extends JobAction {
         @Override Dto.JobView apply(CoordinatorClient c) { return c.pause(jobId); }
@@ -59,9 +60,10 @@ final class JobControlCommands {
     }
 
     @Command(name = "cancel", mixinStandardHelpOptions = true,
-            description = {"Cancels a job.", "",
-                    "Nothing more of it renders (running tasks stop at their next heartbeat). Frames already",
-                    "done stay downloadable; `retry` brings canceled frames back."},
+            description = {"Cancels a job.",
+                    "",
+                    "Nothing more of it renders (running tasks stop at their next heartbeat).",
+                    "Frames already done stay downloadable; `retry` brings canceled frames back."},
             footer = {"", "Example:", "  sprocket cancel 260107-101500-1x2y3"})
     static final class Cancel extends JobAction {
         @Override Dto.JobView apply(CoordinatorClient c) { return c.cancel(jobId); }
@@ -69,9 +71,10 @@ final class JobControlCommands {
     }
 
     @Command(name = "retry", mixinStandardHelpOptions = true,
-            description = {"Renders frames of a job again.", "",
-                    "By default every failed or canceled frame; with --frames, the tasks that render those",
-                    "frames (done ones too, e.g. after fixing a texture)."},
+            description = {"Renders frames of a job again.",
+                    "",
+                    "By default every failed or canceled frame; with --frames, the tasks that",
+                    "render those frames (done ones too, e.g. after fixing a texture)."},
             footer = {"", "Examples:", "  sprocket retry 260107-101500-1x2y3", "  sprocket retry 260107-101500-1x2y3 --frames 12-14"})
     static final class Retry extends JobAction {
         @Option(names = "--frames", paramLabel = "SPEC", description = "Frames to render again, e.g. 12, 1-10 or 3,7,9.")
@@ -86,9 +89,10 @@ final class JobControlCommands {
     }
 
     @Command(name = "priority", mixinStandardHelpOptions = true,
-            description = {"Sets a job's priority.", "",
-                    "Workers take tasks of higher-priority jobs first (then older jobs first). Running tasks are",
-                    "not interrupted."},
+            description = {"Sets a job's priority.",
+                    "",
+                    "Workers take tasks of higher-priority jobs first (then older jobs first).",
+                    "Running tasks are not interrupted."},
             footer = {"", "Examples:", "  sprocket priority 260107-101500-1x2y3 10", "  sprocket priority 260107-101500-1x2y3 -5"})
     static final class Priority extends JobAction {
         @Parameters(index = "1", paramLabel = "N", description = "The new priority (any whole number; default of new jobs is 0).")

@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "jobs", mixinStandardHelpOptions = true,
-        description = {"Lists the coordinator's jobs, newest first: id, state, priority, frames done/total, name."},
+        description = {"Lists the farm's jobs, newest first.", "",
+                "Each with its id, state, priority, frames done/total, creation time and name."},
         footer = {"", "Examples:", "  sprocket jobs", "  sprocket jobs --json | jq -r '.[] | select(.job.state==\"ACTIVE\") | .job.id'"})
 final class JobsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the jobs as JSON (each with its progress).")

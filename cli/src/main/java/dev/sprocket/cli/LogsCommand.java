@@ -24,8 +24,9 @@ import java.util.stream.Collectors;
         description = {
                 "Prints the Blender logs of a job's attempts.",
                 "",
-                "Every attempt of every task (or only of the task that renders --frame N), each under a",
-                "header naming the task, its frames, the worker, the attempt's fencing token and how it ended."},
+                "Every attempt of every task (or only of the task that renders --frame N), each",
+                "under a header naming the task, its frames, the worker, the attempt's fencing",
+                "token and how it ended."},
         footer = {"", "Examples:", "  sprocket logs 260107-101500-1x2y3 --frame 12", "  sprocket logs 260107-101500-1x2y3 | less"})
 final class LogsCommand implements Callable<Integer> {
     /** One attempt and its log text, for --json. */

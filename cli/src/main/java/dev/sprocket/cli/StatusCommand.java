@@ -26,9 +26,9 @@ import java.util.concurrent.Callable;
         description = {
                 "Shows one job in detail.",
                 "",
-                "State, priority, frames done/total, tasks per state, what each running task is doing and on",
-                "which worker, and every failed task with the message of its last attempt (see its Blender",
-                "log with `sprocket logs JOB --frame N`)."},
+                "State, priority, frames done/total, tasks per state, what each running task is",
+                "doing and on which worker, and every failed task with the message of its last",
+                "attempt (see its Blender log with `sprocket logs JOB --frame N`)."},
         footer = {"", "Examples:", "  sprocket status 260107-101500-1x2y3", "  sprocket status 260107-101500-1x2y3 --json | jq .progress"})
 final class StatusCommand implements Callable<Integer> {
     /** A failed task and why, for the report and for --json. */

@@ -20,11 +20,12 @@ import java.util.concurrent.Callable;
         description = {
                 "Sends a .blend to the farm as a job, and prints its id.",
                 "",
-                "Checks the file exactly as `render` does (and refuses the same things, before anything is",
-                "sent), hashes the .blend and every file it needs, asks the coordinator which of them it lacks,",
-                "and uploads only those: re-submitting an unchanged project sends no file at all.",
-                "A short summary goes to stderr; the job id is the last line of stdout, for scripts.",
-                "The coordinator comes from --coordinator or SPROCKET_COORDINATOR, the token from SPROCKET_TOKEN."},
+                "Checks the file exactly as `render` does (and refuses the same things, before",
+                "anything is sent), hashes the .blend and every file it needs, asks the",
+                "coordinator which of them it lacks, and uploads only those: re-submitting an",
+                "unchanged project sends no file at all. A short summary goes to stderr; the",
+                "job id is the last line of stdout, for scripts. The coordinator comes from",
+                "--coordinator or SPROCKET_COORDINATOR, the token from SPROCKET_TOKEN."},
         footer = {"", "Examples:",
                 "  export SPROCKET_COORDINATOR=http://render-box:7070 SPROCKET_TOKEN=…",
                 "  sprocket submit shot.blend --frames 1-240 --motion-blur on",
@@ -74,8 +75,10 @@ final class SubmitCommand implements Callable<Integer> {
             Job job = client.submit(new Dto.JobSubmission(jobName, staged.manifestKey(), plan.scene().name(),
                     plan.frames().text(), plan.chunk(), priority, plan.settings()));
             int tasks = plan.frames().chunks(plan.chunk()).size();
-            err.printf("Uploaded %d of %d file(s) (%s of %s; the coordinator had the rest)%n", staged.filesUploaded(),
-                    staged.files(), RenderRun.bytes(staged.bytesUploaded()), RenderRun.bytes(staged.totalBytes()));
+            String had = staged.filesUploaded() == 0 ? "the coordinator had them all"
+                    : staged.filesUploaded() == staged.files() ? "all new to the coordinator" : "the coordinator had the rest";
+            err.printf("Uploaded %d of %d file(s) (%s of %s; %s)%n", staged.filesUploaded(), staged.files(),
+                    RenderRun.bytes(staged.bytesUploaded()), RenderRun.bytes(staged.totalBytes()), had);
             err.printf("Submitted job %s '%s' to %s: %d frame(s) in %d task(s), priority %d%n", job.id(), job.name(),
                     client.baseUrl(), plan.frames().size(), tasks, job.priority());
             err.println("Follow it with: sprocket watch " + job.id());

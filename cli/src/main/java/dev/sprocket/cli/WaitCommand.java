@@ -14,9 +14,9 @@ import java.util.concurrent.Callable;
         description = {
                 "Waits, quietly, until a job ends; for scripts.",
                 "",
-                "Exit code 0 when it COMPLETED, 1 when it FAILED or was CANCELED (or on an error),",
-                "3 when --timeout passed first. A paused job is waited for (it has not ended).",
-                "Keeps waiting through a coordinator restart."},
+                "Exit code 0 when it COMPLETED, 1 when it FAILED or was CANCELED (or on an",
+                "error), 3 when --timeout passed first. A paused job is waited for (it has not",
+                "ended). Keeps waiting through a coordinator restart."},
         footer = {"", "Examples:",
                 "  sprocket wait 260107-101500-1x2y3 && sprocket download 260107-101500-1x2y3 -o frames/",
                 "  job=$(sprocket submit shot.blend) && sprocket wait $job --timeout 3600"})

@@ -16,9 +16,9 @@ import java.util.concurrent.Callable;
         description = {
                 "Shows a job's progress live until it ends.",
                 "",
-                "Frames done/total with ETA, and what each worker on it is doing. Ctrl-C stops watching",
-                "(the job goes on).",
-                "Exit code like `wait`: 0 when the job COMPLETED, 1 when it FAILED or was CANCELED."},
+                "Frames done/total with ETA, and what each worker on it is doing. Ctrl-C stops",
+                "watching (the job goes on). Exit code like `wait`: 0 when the job COMPLETED, 1",
+                "when it FAILED or was CANCELED."},
         footer = {"", "Examples:", "  sprocket watch 260107-101500-1x2y3", "  sprocket watch $(sprocket submit shot.blend)"})
 final class WatchCommand implements Callable<Integer> {
     @Parameters(paramLabel = "JOB", description = "The job id.")

@@ -18,6 +18,7 @@ import picocli.CommandLine.Parameters;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,15 +28,16 @@ import java.util.concurrent.atomic.AtomicReference;
         description = {
                 "Joins this machine to a farm as a worker.",
                 "",
-                "Takes tasks from the coordinator, renders them with this machine's Blender (one session kept",
-                "open across the frames of a job) and uploads the frames.",
+                "Takes tasks from the coordinator, renders them with this machine's Blender",
+                "(one session kept open across the frames of a job) and uploads the frames.",
                 "",
-                "The worker only connects out to the coordinator; it opens no port. Each input file is",
-                "downloaded once per worker (kept in WORKDIR/cache). If the coordinator restarts, the worker",
-                "keeps rendering and delivers its frames when it is back (for up to 10 minutes).",
-                "Stop it with Ctrl-C or SIGTERM: it takes no more work, hands its current task back, exits 0.",
-                "`sprocket worker drain NAME` asks a worker (from anywhere) to finish its task and exit.",
-                "The coordinator comes from --coordinator or SPROCKET_COORDINATOR, the token from SPROCKET_TOKEN."},
+                "The worker only connects out to the coordinator; it opens no port. Each input",
+                "file is downloaded once per worker (kept in WORKDIR/cache). If the coordinator",
+                "restarts, the worker keeps rendering and delivers its frames when it is back",
+                "(for up to 10 minutes). Stop it with Ctrl-C or SIGTERM: it takes no more work,",
+                "hands its current task back, exits 0. `sprocket worker drain NAME` asks a",
+                "worker (from anywhere) to finish its task and exit. The coordinator comes from",
+                "--coordinator or SPROCKET_COORDINATOR, the token from SPROCKET_TOKEN."},
         footer = {"", "Examples:",
                 "  SPROCKET_TOKEN=… sprocket worker --coordinator http://render-box:7070",
                 "  sprocket worker --coordinator http://render-box:7070 --name gpu-2 --threads 8",
@@ -88,8 +90,13 @@ final class WorkerCommand implements Callable<Integer> {
                     + (threads != null ? threads + " thread(s)" : cores + " core(s)") + ", work dir " + dir + ")");
             source.register(workerName); // fails here, in one line, on a wrong token; waits while the coordinator is away
             renderer.prewarm(1, threads != null ? threads : 0, false);
-            Worker worker = new Worker(workerName, source, new HttpBlobStore(client), renderer, dir,
-                    WorkerSettings.defaults().withThreads(threads != null ? threads : 0));
+            WorkerSettings settings = WorkerSettings.defaults().withThreads(threads != null ? threads : 0);
+            // Renew leases as often as this coordinator asks (the Worker also caps it at a third of the lease).
+            var answer = source.registration();
+            if (answer.isPresent() && answer.get().heartbeatMillis() > 0) {
+                settings = settings.withHeartbeatEvery(Duration.ofMillis(answer.get().heartbeatMillis()));
+            }
+            Worker worker = new Worker(workerName, source, new HttpBlobStore(client), renderer, dir, settings);
             AtomicReference<Throwable> died = new AtomicReference<>();
             Thread thread = new Thread(worker, "worker-" + workerName);
             thread.setUncaughtExceptionHandler((t, e) -> died.set(e));
@@ -117,6 +124,7 @@ final class WorkerCommand implements Callable<Integer> {
             } catch (IllegalStateException shuttingDown) {
                 // the hook is running already
             }
+            source.awaitAbandoned(Duration.ofSeconds(5)); // a task that arrived as we stopped goes back before we exit
             if (died.get() != null) {
                 if (died.get() instanceof Exception e) throw e;
                 throw new IllegalStateException(died.get());
@@ -153,8 +161,8 @@ final class WorkerCommand implements Callable<Integer> {
     }
 
     @Command(name = "drain", mixinStandardHelpOptions = true,
-            description = {"Asks a worker to finish the task it is on and then exit (e.g. before rebooting its machine).",
-                    "It takes no new task from now on."},
+            description = {"Asks a worker to finish the task it is on and then exit (e.g. before rebooting",
+                    "its machine). It takes no new task from now on."},
             footer = {"", "Examples:", "  sprocket worker drain gpu-2", "  sprocket workers    # shows it as draining until it exits"})
     static final class Drain implements Callable<Integer> {
         @Parameters(paramLabel = "NAME", description = "The worker's name, as `sprocket workers` lists it.")

@@ -11,9 +11,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "workers", mixinStandardHelpOptions = true,
-        description = {"Lists the farm's workers.", "",
-                "Every worker the coordinator has heard from: when it was last seen, the task it holds, and",
-                "whether it was asked to drain."},
+        description = {"Lists the farm's workers.",
+                "",
+                "Every worker the coordinator has heard from: when it was last seen, the task",
+                "it holds, and whether it was asked to drain."},
         footer = {"", "Examples:", "  sprocket workers", "  sprocket workers --json"})
 final class WorkersCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the workers as JSON.")

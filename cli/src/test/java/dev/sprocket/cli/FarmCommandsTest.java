@@ -66,10 +66,10 @@ class FarmCommandsTest {
 
         CliRun cancel = farm.cli("cancel", job);
         assertThat(cancel.out()).as(cancel.toString()).contains("CANCELED");
-        CliRun wait = farm.cli("wait", job);
+        CliRun wait = farm.cli("wait", job, "--timeout", "120");
         assertThat(wait.exitCode()).as("wait on a canceled job").isEqualTo(1);
         assertThat(wait.out()).contains("CANCELED");
-        assertThat(farm.cli("watch", job).exitCode()).isEqualTo(1);
+        assertThat(farm.cli("watch", job).exitCode()).as("watch on a canceled job").isEqualTo(1);
 
         CliRun retry = farm.cli("retry", job, "--frames", "2");
         assertThat(retry.exitCode()).as(retry.toString()).isZero();
@@ -96,8 +96,8 @@ class FarmCommandsTest {
             source.fail(lease, AttemptOutcome.FAILED, new AttemptReport(Optional.of("Error: Cannot read texture"), Optional.of(logKey),
                     Optional.of("3.4.1"), Optional.empty(), Optional.empty()));
         }
-        CliRun wait = farm.cli("wait", job);
-        assertThat(wait.exitCode()).as(wait.toString()).isEqualTo(1);
+        CliRun wait = farm.cli("wait", job, "--timeout", "120");
+        assertThat(wait.exitCode()).as(wait + "\n" + Json.write(farm.client.job(job))).isEqualTo(1);
         assertThat(wait.out()).contains("FAILED");
 
         CliRun status = farm.cli("status", job);

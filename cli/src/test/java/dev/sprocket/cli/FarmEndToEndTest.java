@@ -47,7 +47,7 @@ class FarmEndToEndTest {
         assertThat(submit.err()).contains("Uploaded 2 of 2 file(s)").contains("Submitted job " + job + " 'e2e'")
                 .contains("4 frame(s) in 4 task(s)");
 
-        CliRun wait = farm.cli("wait", job);
+        CliRun wait = farm.cli("wait", job, "--timeout", "120");
         assertThat(wait.exitCode()).as(wait.toString()).isZero();
         assertThat(wait.out()).contains("COMPLETED").contains("frames 4/4");
 

@@ -306,8 +306,9 @@ public final class CoordinatorClient implements AutoCloseable {
     }
 
     /**
-     * Long-polls for a task: returns as soon as one is runnable, or after {@code wait} with none. Interruptible:
-     * an interrupt abandons the request and throws InterruptedException.
+     * Long-polls for a task: returns as soon as one is runnable, or after {@code wait} with none. Interruptible: an
+     * interrupt cancels the request and throws InterruptedException; a lease the coordinator was sending just then
+     * is lost until it expires. Workers use {@link HttpWorkSource}, which hands such a lease back instead.
      */
     public LeasePoll lease(String worker, Duration wait) throws InterruptedException {
         CompletableFuture<LeasePoll> f = leaseAsync(worker, wait);
@@ -321,14 +322,19 @@ public final class CoordinatorClient implements AutoCloseable {
         }
     }
 
-    /** {@link #lease} as a future; cancelling it abandons the request. */
+    /**
+     * {@link #lease} as a future. Cancelling it does not reliably stop the coordinator from answering with a lease
+     * (a closed connection is not always noticed when the small answer is written): whoever abandons a poll must
+     * still handle a lease that comes, see {@link HttpWorkSource#stopLeasing()}.
+     */
     public CompletableFuture<LeasePoll> leaseAsync(String worker, Duration wait) {
         long ms = Math.max(0, Math.min(wait.toMillis(), ApiPaths.MAX_WAIT_MILLIS));
         HttpRequest req = request(ApiPaths.worker(worker, "lease") + "?waitMs=" + ms, timeout.plusMillis(ms))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.noBody())
                 .build();
-        return http.sendAsync(req, HttpResponse.BodyHandlers.ofByteArray()).handle((resp, ex) -> {
+        CompletableFuture<HttpResponse<byte[]>> exchange = http.sendAsync(req, HttpResponse.BodyHandlers.ofByteArray());
+        CompletableFuture<LeasePoll> poll = exchange.handle((resp, ex) -> {
             if (ex != null) throw asCompletion(ex);
             return switch (resp.statusCode()) {
                 case 200 -> LeasePoll.of(read(resp.body(), type(Lease.class)));
@@ -337,6 +343,7 @@ public final class CoordinatorClient implements AutoCloseable {
                 default -> throw error(resp.statusCode(), resp.body());
             };
         });
+        return poll;
     }
 
     // ------------------------------------------------------------------ tasks (fenced by token)

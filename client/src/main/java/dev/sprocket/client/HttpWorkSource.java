@@ -14,9 +14,14 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -62,7 +67,10 @@ public final class HttpWorkSource implements WorkSource {
     private final AtomicBoolean away = new AtomicBoolean();
     /** Heartbeats are not getting through (one warning per outage). */
     private final AtomicBoolean heartbeatsAway = new AtomicBoolean();
-    private final AtomicReference<CompletableFuture<LeasePoll>> polling = new AtomicReference<>();
+    /** The long-poll in progress, if any. */
+    private final AtomicReference<Poll> polling = new AtomicReference<>();
+    /** Abandoned polls not yet answered (and their leases, if any, not yet handed back). */
+    private final Set<CompletableFuture<Void>> abandoned = ConcurrentHashMap.newKeySet();
     private volatile Dto.RegisterResponse registered;
 
     public HttpWorkSource(CoordinatorClient client) {
@@ -103,13 +111,58 @@ public final class HttpWorkSource implements WorkSource {
     @Override public boolean drainRequested(String worker) { return drain.get() || closed.get(); }
 
     /**
-     * Stops taking work: the poll in progress (if any) is abandoned and later ones return empty at once, and
-     * {@link #drainRequested} becomes true. Results of tasks already running are still delivered.
+     * One long-poll: {@code sent} is completed by the HTTP client; the worker waits on {@code waited}, which may be
+     * cancelled (stop, interrupt) while {@code sent} still gets its answer.
+     */
+    private record Poll(String worker, CompletableFuture<LeasePoll> sent, CompletableFuture<LeasePoll> waited) {}
+
+    /**
+     * Stops taking work: {@link #drainRequested} becomes true, the poll in progress (if any) returns empty at once,
+     * and later ones return empty without asking. Results of tasks already running are still delivered.
+     * <p>A long-poll cannot be taken back (the coordinator may answer it with a lease even when the connection is
+     * gone), so the worker asks the coordinator to drain it, which ends the waiting poll with 410 and hands this
+     * worker nothing more (registering again clears that). A lease that still arrives on the abandoned poll is
+     * released at once; {@link #awaitAbandoned} waits for that.
      */
     public void stopLeasing() {
-        closed.set(true);
-        CompletableFuture<LeasePoll> f = polling.get();
-        if (f != null) f.cancel(true);
+        if (closed.getAndSet(true)) return;
+        Poll p = polling.get();
+        if (p == null) return;
+        abandon(p);
+        try {
+            client.drain(p.worker());
+        } catch (CoordinatorException e) {
+            log.debug("could not ask the coordinator to end the poll of {}: {}", p.worker(), e.getMessage());
+        }
+    }
+
+    /** Waits until abandoned polls are answered and any lease they brought is handed back. False on timeout. */
+    public boolean awaitAbandoned(Duration timeout) {
+        CompletableFuture<?> all = CompletableFuture.allOf(abandoned.toArray(CompletableFuture<?>[]::new));
+        try {
+            all.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException e) {
+            return all.isDone();
+        }
+    }
+
+    /** The worker stops waiting for this poll; whatever lease it still brings is handed straight back. */
+    private void abandon(Poll p) {
+        CompletableFuture<Void> handled = p.sent().handle((poll, ex) -> {
+            if (poll != null && poll.lease().isPresent()) {
+                Lease l = poll.lease().get();
+                log.info("{}: handing back task {}, which arrived after the worker stopped taking work", p.worker(), l.taskId());
+                release(l, AttemptReport.message(p.worker() + " stopped before it could start the task"));
+            }
+            return null;
+        });
+        abandoned.add(handled);
+        handled.whenComplete((x, e) -> abandoned.remove(handled));
+        p.waited().cancel(true);
     }
 
     @Override public Optional<Lease> lease(String worker, Duration wait) throws InterruptedException {
@@ -117,24 +170,37 @@ public final class HttpWorkSource implements WorkSource {
         long deadline = System.nanoTime() + wait.toNanos();
         long backoff = settings.deliverFor().firstBackoff().toNanos();
         while (true) {
-            CompletableFuture<LeasePoll> f = client.leaseAsync(worker, wait);
-            polling.set(f);
-            if (closed.get()) f.cancel(true);
+            CompletableFuture<LeasePoll> sent = client.leaseAsync(worker, wait);
+            // Not sent.thenApply(...): cancelling a future derived from the HTTP client's cancels the request, and
+            // then the lease the coordinator may already be sending would be lost with the connection.
+            CompletableFuture<LeasePoll> waited = new CompletableFuture<>();
+            sent.whenComplete((v, ex) -> {
+                if (ex != null) waited.completeExceptionally(ex);
+                else waited.complete(v);
+            });
+            Poll p = new Poll(worker, sent, waited);
+            polling.set(p);
+            if (closed.get()) abandon(p); // stopLeasing() ran between the check above and now
             try {
-                LeasePoll poll = f.get();
+                LeasePoll poll = p.waited().get();
                 if (away.compareAndSet(true, false)) log.info("{}: coordinator {} is back", worker, client.baseUrl());
                 if (poll.drain()) {
                     log.info("{}: the coordinator asked this worker to drain", worker);
                     drain.set(true);
                 }
+                if (poll.lease().isPresent() && closed.get()) {
+                    // stopLeasing() came while the lease was on its way: the worker will not start it.
+                    release(poll.lease().get(), AttemptReport.message(worker + " stopped before it could start the task"));
+                    return Optional.empty();
+                }
                 return poll.lease();
             } catch (CancellationException e) {
-                return Optional.empty();
+                return Optional.empty(); // abandoned: abandon() takes care of a lease that may still come
             } catch (InterruptedException e) {
-                f.cancel(true);
+                abandon(p);
                 throw e;
             } catch (ExecutionException e) {
-                Throwable c = e.getCause() instanceof java.util.concurrent.CompletionException ce && ce.getCause() != null ? ce.getCause() : e.getCause();
+                Throwable c = e.getCause() instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : e.getCause();
                 if (c instanceof CoordinatorException ce && ce.notFound()) {
                     // The coordinator forgot this worker (its data was reset): introduce ourselves again.
                     log.warn("{}: the coordinator does not know this worker ({}); registering again", worker, ce.getMessage());
@@ -147,12 +213,12 @@ public final class HttpWorkSource implements WorkSource {
                 if (away.compareAndSet(false, true)) log.warn("{}: {}; waiting for it to come back", worker, ce.getMessage());
                 else log.debug("{}: still away: {}", worker, ce.getMessage());
                 long left = deadline - System.nanoTime();
-                if (left <= 0) return Optional.empty();
+                if (left <= 0 || closed.get()) return Optional.empty();
                 Thread.sleep(Math.max(1, Math.min(backoff, left) / 1_000_000));
                 backoff = Math.min(backoff * 2, settings.deliverFor().maxBackoff().toNanos());
                 if (System.nanoTime() - deadline >= 0 || closed.get()) return Optional.empty();
             } finally {
-                polling.compareAndSet(f, null);
+                polling.compareAndSet(p, null);
             }
         }
     }

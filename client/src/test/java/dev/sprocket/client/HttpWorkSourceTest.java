@@ -187,6 +187,41 @@ class HttpWorkSourceTest {
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
         assertThat(source.drainRequested("w1")).isTrue();
         assertThat(source.lease("w1", Duration.ofSeconds(30))).isEmpty();
+
+        // The abandoned request is really gone (its connection closed): a task that comes now is not handed to it
+        // (or, if the coordinator's waiting handler took it, the failed delivery hands it back at once), so the
+        // next worker gets it — not only after the lease expired.
+        Job job = submit("9");
+        Thread.sleep(300);
+        HttpWorkSource other = new HttpWorkSource(client);
+        other.register("w2");
+        Optional<Lease> next = other.lease("w2", Duration.ofSeconds(10));
+        assertThat(next).hasValueSatisfying(l -> assertThat(l.job().id()).isEqualTo(job.id()));
+    }
+
+    @Test void anInterruptedPollHandsBackTheTaskItStillBrings() throws Exception {
+        Thread poller = new Thread(() -> {
+            try {
+                source.lease("w1", Duration.ofSeconds(30));
+            } catch (InterruptedException expected) {
+                // the worker is being stopped
+            }
+        });
+        poller.start();
+        Thread.sleep(300);
+        poller.interrupt();
+        poller.join(2000);
+        assertThat(poller.isAlive()).as("an interrupt ends the wait at once").isFalse();
+        // The coordinator is still waiting to answer that poll: the task goes to it, and comes straight back.
+        Job job = submit("6");
+        assertThat(source.awaitAbandoned(Duration.ofSeconds(10))).isTrue();
+        assertThat(client.attempts(job.id(), OptionalInt.empty())).singleElement().satisfies(a -> {
+            assertThat(a.worker()).isEqualTo("w1");
+            assertThat(a.outcome()).isEqualTo(AttemptOutcome.LOST);
+        });
+        HttpWorkSource other = new HttpWorkSource(client);
+        other.register("w2");
+        assertThat(other.lease("w2", Duration.ofSeconds(5))).hasValueSatisfying(l -> assertThat(l.token()).isEqualTo(2));
     }
 
     @Test void whileTheCoordinatorRestartsWorkGoesOnAndTheResultGetsThrough() throws Exception {

@@ -31,7 +31,10 @@ final class Sweeper implements AutoCloseable {
         try {
             int expired = dispatcher.expireLeases();
             int hung = dispatcher.failHungTasks();
-            if (expired > 0 || hung > 0) log.info("Sweep: {} expired lease(s) requeued, {} hung task(s) failed", expired, hung);
+            int settled = dispatcher.settleFinishedJobs();
+            if (expired > 0 || hung > 0 || settled > 0) {
+                log.info("Sweep: {} expired lease(s) requeued, {} hung task(s) failed, {} job(s) settled", expired, hung, settled);
+            }
         } catch (RuntimeException e) {
             log.warn("Lease sweep failed; retrying next period", e);
         }

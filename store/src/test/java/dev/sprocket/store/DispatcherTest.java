@@ -16,6 +16,7 @@ import dev.sprocket.core.domain.JobState;
 import dev.sprocket.core.domain.Lease;
 import dev.sprocket.core.domain.OutputFile;
 import dev.sprocket.core.domain.OutputFormat;
+import dev.sprocket.core.domain.TaskEvent;
 import dev.sprocket.core.domain.TaskId;
 import dev.sprocket.core.domain.TaskState;
 import dev.sprocket.core.port.BlobKeys;
@@ -390,6 +391,20 @@ class DispatcherTest {
         assertThat(other.task().failures()).isEqualTo(2);
         assertThat(complete(other)).isEqualTo(CompletionResult.ACCEPTED);
         assertThat(jobState("j")).isEqualTo(JobState.ACTIVE);
+    }
+
+    @Test
+    void aJobWhoseLastTaskEndedWithoutSettlingIsSettledByTheSweep() throws Exception {
+        Dispatcher d = dispatcher(DispatchSettings.defaults().withLeaseTtl(TTL));
+        d.submit(job("j", "1", 1));
+        Lease l = d.lease("w", NO_WAIT).orElseThrow();
+        // the task moves but the request dies before the job is settled (e.g. an error half-way)
+        assertThat(store.transition(l.taskId(), Optional.of(l.token()), TaskEvent.FAIL_FINAL, Optional.of(AttemptOutcome.FAILED),
+                AttemptReport.message("boom"), List.of(), T0)).isTrue();
+        assertThat(jobState("j")).isEqualTo(JobState.ACTIVE);
+        assertThat(d.settleFinishedJobs()).isEqualTo(1);
+        assertThat(jobState("j")).isEqualTo(JobState.FAILED);
+        assertThat(d.settleFinishedJobs()).isZero();
     }
 
     @Test

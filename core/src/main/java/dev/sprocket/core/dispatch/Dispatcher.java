@@ -290,6 +290,18 @@ public final class Dispatcher {
         }
     }
 
+    /**
+     * Settles every active job that has no open task left. Completions settle their job as they go; this catches a
+     * job whose last task ended in a request that failed half-way (the task moved, the job did not).
+     */
+    public int settleFinishedJobs() {
+        int n = 0;
+        for (Job j : store.jobs()) {
+            if (j.state() == JobState.ACTIVE && !store.hasOpenTasks(j.id()) && settleJob(j.id()) != JobState.ACTIVE) n++;
+        }
+        return n;
+    }
+
     /** Requeues every task whose lease ran out. Returns how many. */
     public int expireLeases() {
         Instant now = clock.instant();
