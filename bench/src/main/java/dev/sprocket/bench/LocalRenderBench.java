@@ -56,7 +56,7 @@ public final class LocalRenderBench {
             }
             times.computeIfAbsent("blender -f N (one launch per frame)", k -> new ArrayList<>()).add((System.nanoTime() - t0) / 1e9);
 
-            for (String[] variant : new String[][]{{"default", null, null}, {"1 worker x " + cores + " threads", "1", String.valueOf(cores)}}) {
+            for (String[] variant : new String[][]{{"default", null, null}, {cores + " workers x 1 thread", String.valueOf(cores), "1"}}) {
                 Path out = fresh(work, "sprocket-" + variant[0].replace(' ', '_'));
                 Path home = fresh(work, "home-" + r + "-" + variant[0].replace(' ', '_'));
                 List<String> cmd = new ArrayList<>(List.of(root.resolve("sprocket").toString(), "render", blend.toString(),
@@ -65,7 +65,7 @@ public final class LocalRenderBench {
                 Timed t = Timed.run(cmd, work, Map.of("SPROCKET_HOME", home.toString()));
                 JsonNode summary = JSON.readTree(t.output());
                 String label = "sprocket render (" + (variant[1] == null
-                        ? "default: " + summary.get("workers").asInt() + " workers x " + summary.get("threadsPerWorker").asInt() + " thread"
+                        ? "default: " + summary.get("workers").asInt() + " worker(s) x " + summary.get("threadsPerWorker").asInt() + " threads"
                         : variant[0]) + ")";
                 times.computeIfAbsent(label, k -> new ArrayList<>()).add(t.seconds());
                 if (variant[1] == null) {

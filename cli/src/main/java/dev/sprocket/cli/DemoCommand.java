@@ -28,7 +28,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--frames", paramLabel = "SPEC", description = "Frames to render (default: all 24).")
     String frames;
 
-    @Option(names = "--workers", paramLabel = "N", description = "Local Blender sessions (default: one per core).")
+    @Option(names = "--workers", paramLabel = "N", description = "Local Blender sessions (default: one per two cores).")
     Integer workers;
 
     @Mixin CommonOptions common;

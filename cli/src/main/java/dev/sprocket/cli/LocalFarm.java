@@ -29,7 +29,9 @@ final class LocalFarm implements AutoCloseable {
         this.home = home;
         this.renderer = renderer;
         this.store = new SqliteJobStore(home.database());
-        this.blobs = new DirectoryBlobStore(home.blobs());
+        // No fsync per blob: these are intermediate copies of one local run (a power loss ends the run anyway), and
+        // two syncs per frame were a measurable share of per-task overhead. Frames reach --output atomically.
+        this.blobs = new DirectoryBlobStore(home.blobs(), new DirectoryBlobStore.Options(true, false));
         this.dispatcher = new Dispatcher(store, Clock.systemUTC(), settings);
     }
 

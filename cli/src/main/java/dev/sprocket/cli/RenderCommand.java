@@ -32,7 +32,7 @@ final class RenderCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Where frames go (default: ./renders/<file name>).")
     Path output;
 
-    @Option(names = "--workers", paramLabel = "N", description = "Local Blender sessions (default: one per core).")
+    @Option(names = "--workers", paramLabel = "N", description = "Local Blender sessions (default: one per two cores).")
     Integer workers;
 
     @Option(names = "--threads", paramLabel = "N", description = "Render threads per session (default: cores / workers).")

@@ -66,7 +66,8 @@ final class RenderRun {
                 : LocalDefaults.workers(o.request().frames().map(f -> f.size()).orElse(LocalDefaults.cores()));
         int expectedThreads = o.threadsPerWorker() > 0 ? o.threadsPerWorker() : LocalDefaults.threadsPerWorker(expectedWorkers);
         Renderer renderer = new BlenderRenderer(blender, BlenderSettings.defaults());
-        renderer.prewarm(expectedWorkers, expectedThreads, o.request().allowPython());
+        // Inspection keeps one core busy; pre-warming more sessions than the other cores only slows it down.
+        renderer.prewarm(Math.min(expectedWorkers, LocalDefaults.cores() - 1), expectedThreads, o.request().allowPython());
         DispatchSettings dispatch = DispatchSettings.defaults().withMaxAttempts(o.maxAttempts());
         CompletableFuture<LocalFarm> opening = CompletableFuture.supplyAsync(() -> {
             try {
