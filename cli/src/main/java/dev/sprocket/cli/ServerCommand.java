@@ -88,8 +88,6 @@ final class ServerCommand implements Callable<Integer> {
             stopped.countDown();
         }, "sprocket-server-stop"));
         System.err.println("sprocket server: listening on http://" + host + ":" + bound + " (data in " + dir.toAbsolutePath() + ")");
-        server.tokenFile().ifPresent(f -> System.err.println("sprocket server: access token is in " + f
-                + " — give it to workers and clients as SPROCKET_TOKEN"));
         stopped.await();
         return 0;
     }
