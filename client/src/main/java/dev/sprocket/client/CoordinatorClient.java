@@ -437,52 +437,15 @@ public final class CoordinatorClient implements AutoCloseable {
         if (resp.statusCode() >= 400) throw error(resp.statusCode(), resp.body());
     }
 
-    /** The server's {@code {"error"}} line, or the start of whatever it sent. */
-    private CoordinatorException error(int status, byte[] body) {
-        String message = null;
-        if (body != null && body.length > 0) {
-            try {
-                JsonNode n = json.readTree(body);
-                if (n != null && n.hasNonNull("error")) message = n.get("error").asText();
-            } catch (IOException notJson) {
-                // fall through to the raw text
-            }
-            if (message == null) {
-                String text = new String(body, StandardCharsets.UTF_8).strip();
-                message = text.lines().findFirst().orElse("");
-                if (message.length() > 200) message = message.substring(0, 200) + "…";
-            }
-        }
-        if (message == null || message.isBlank()) message = "HTTP " + status;
-        if (status == 401 && !message.contains("SPROCKET_TOKEN")) {
-            message = message + " (HTTP 401: check SPROCKET_TOKEN; it must match the coordinator's token)";
-        }
-        return new CoordinatorException(status, message);
-    }
+    private CoordinatorException error(int status, byte[] body) { return CoordinatorErrors.fromResponse(json, status, body); }
 
-    private RuntimeException rethrow(Throwable cause) {
-        if (cause instanceof CompletionException c && c.getCause() != null) cause = c.getCause();
-        if (cause instanceof CoordinatorException e) return e;
-        if (cause instanceof CancellationException e) return e;
-        if (cause instanceof IOException io) return unreachable(io);
-        if (cause instanceof RuntimeException r) return r;
-        return new CoordinatorException("cannot reach coordinator at " + base + ": " + cause, cause);
-    }
+    private RuntimeException rethrow(Throwable cause) { return CoordinatorErrors.rethrow(base, cause, CONNECT_TIMEOUT); }
 
     private CompletionException asCompletion(Throwable ex) {
         return ex instanceof CompletionException c ? c : new CompletionException(ex);
     }
 
-    private CoordinatorException unreachable(IOException e) {
-        String why;
-        if (e instanceof HttpConnectTimeoutException) why = "no answer to connect within " + CONNECT_TIMEOUT.toSeconds() + " s";
-        else if (e instanceof HttpTimeoutException) why = "no answer in time (" + e.getMessage() + ")";
-        else if (e.getCause() instanceof java.nio.channels.UnresolvedAddressException || e instanceof java.net.UnknownHostException) {
-            why = "unknown host " + base.getHost();
-        } else if (e instanceof ConnectException) why = "connection refused (is `sprocket server` running there?)";
-        else why = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
-        return new CoordinatorException("cannot reach coordinator at " + base + ": " + why, e);
-    }
+    private CoordinatorException unreachable(IOException e) { return CoordinatorErrors.unreachable(base, e, CONNECT_TIMEOUT); }
 
     private byte[] write(Object body) {
         try {

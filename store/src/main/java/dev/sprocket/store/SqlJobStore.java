@@ -132,9 +132,18 @@ abstract sealed class SqlJobStore implements JobStore permits SqliteJobStore, Po
     }
 
     /** Counts every state (zero when none), so callers need no defaults. An unknown job has no tasks. */
+    private static final Set<TaskState> OPEN = EnumSet.of(TaskState.QUEUED, TaskState.LEASED, TaskState.RUNNING, TaskState.PAUSED);
+
+    @Override public List<String> activeJobsWithoutOpenTasks() {
+        // Runs every sweep: seeks ACTIVE jobs by the jobs_dispatch index instead of reading every job ever submitted.
+        return read(h -> h.createQuery("SELECT j.id FROM jobs j WHERE j.state = " + Sql.literal(JobState.ACTIVE)
+                        + " AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.job_id = j.id AND t.state IN " + Sql.in(OPEN) + ")")
+                .mapTo(String.class).list());
+    }
+
     @Override public boolean hasOpenTasks(String jobId) {
         return read(h -> h.createQuery("SELECT EXISTS (SELECT 1 FROM tasks WHERE job_id = :job AND state IN "
-                        + Sql.in(EnumSet.of(TaskState.QUEUED, TaskState.LEASED, TaskState.RUNNING, TaskState.PAUSED)) + ")")
+                        + Sql.in(OPEN) + ")")
                 .bind("job", jobId).mapTo(Boolean.class).one());
     }
 
@@ -393,39 +402,16 @@ abstract sealed class SqlJobStore implements JobStore permits SqliteJobStore, Po
                 .bind("job", jobId).bind("worker", worker).mapTo(Integer.class).one());
     }
 
-    // ---- workers
+    // ---- workers (SQL in WorkerRows)
 
-    @Override public void touchWorker(String worker, Instant now) {
-        write(h -> h.createUpdate("INSERT INTO workers (name, first_seen, last_seen, drain) VALUES (:name, :now, :now, FALSE)"
-                        + " ON CONFLICT (name) DO UPDATE SET last_seen = :now")
-                .bind("name", worker).bind("now", Rows.millis(now)).execute());
-    }
+    @Override public void touchWorker(String worker, Instant now) { write(h -> WorkerRows.touch(h, worker, now)); }
 
-    /**
-     * A worker and the task it holds. A worker holds at most one task at a time; should it hold several, both
-     * columns come from the same (lowest) one.
-     */
-    private static final String WORKER_SELECT;
+    @Override public Optional<WorkerInfo> worker(String name) { return read(h -> WorkerRows.find(h, name)); }
 
-    static {
-        String held = " FROM tasks t WHERE t.worker = w.name AND t.state IN " + Sql.in(Sql.ACTIVE)
-                + " ORDER BY t.job_id, t.idx LIMIT 1)";
-        WORKER_SELECT = "SELECT w.name, w.first_seen, w.last_seen, w.drain,"
-                + " (SELECT t.job_id" + held + " AS task_job, (SELECT t.idx" + held + " AS task_idx FROM workers w";
-    }
-
-    @Override public Optional<WorkerInfo> worker(String name) {
-        return read(h -> h.createQuery(WORKER_SELECT + " WHERE w.name = :name").bind("name", name).map(WorkerRows.WORKER).findOne());
-    }
-
-    @Override public List<WorkerInfo> workers() {
-        return read(h -> h.createQuery(WORKER_SELECT + " ORDER BY w.name").map(WorkerRows.WORKER).list());
-    }
+    @Override public List<WorkerInfo> workers() { return read(WorkerRows::all); }
 
     /** @throws IllegalArgumentException when the worker never registered */
     @Override public void setDrain(String worker, boolean drain) {
-        int changed = write(h -> h.createUpdate("UPDATE workers SET drain = :drain WHERE name = :name")
-                .bind("drain", drain).bind("name", worker).execute());
-        if (changed == 0) throw new IllegalArgumentException("unknown worker " + worker);
+        if (write(h -> WorkerRows.setDrain(h, worker, drain)) == 0) throw new IllegalArgumentException("unknown worker " + worker);
     }
 }

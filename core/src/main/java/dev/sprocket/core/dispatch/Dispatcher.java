@@ -296,8 +296,8 @@ public final class Dispatcher {
      */
     public int settleFinishedJobs() {
         int n = 0;
-        for (Job j : store.jobs()) {
-            if (j.state() == JobState.ACTIVE && !store.hasOpenTasks(j.id()) && settleJob(j.id()) != JobState.ACTIVE) n++;
+        for (String id : store.activeJobsWithoutOpenTasks()) {
+            if (settleJob(id) != JobState.ACTIVE) n++;
         }
         return n;
     }

@@ -41,6 +41,9 @@ public interface JobStore extends AutoCloseable {
 
     JobProgress progress(String jobId);
 
+    /** ACTIVE jobs none of whose tasks is QUEUED, LEASED, RUNNING or PAUSED (jobs waiting to be settled). */
+    List<String> activeJobsWithoutOpenTasks();
+
     /** Whether any task of the job is QUEUED, LEASED, RUNNING or PAUSED (cheap: checked on every completion). */
     boolean hasOpenTasks(String jobId);
 
