@@ -44,7 +44,18 @@ public final class Dto {
     public record Heartbeat(long token, Optional<String> progress) {}
     public record HeartbeatResponse(Instant expiresAt) {}
     public record Token(long token) {}
-    public record Complete(long token, List<OutputFile> outputs, AttemptReport report) {}
+    /**
+     * @param leaseNextFor when given (the worker's name), the answer also carries that worker's next lease, if a task
+     *                     is runnable: one request per task instead of a completion and a lease
+     */
+    public record Complete(long token, List<OutputFile> outputs, AttemptReport report, Optional<String> leaseNextFor) {
+        public Complete(long token, List<OutputFile> outputs, AttemptReport report) {
+            this(token, outputs, report, Optional.empty());
+        }
+    }
+
+    /** The answer to an accepted completion; {@code next} only when it asked for one and a task was runnable. */
+    public record Completed(Optional<dev.sprocket.core.domain.Lease> next) {}
     public record Fail(long token, AttemptOutcome outcome, AttemptReport report) {}
     public record Release(long token, AttemptReport report) {}
 }

@@ -361,7 +361,18 @@ public final class CoordinatorClient implements AutoCloseable {
 
     /** Delivers the outputs (already uploaded under the attempt's keys). 409 when the token is stale. */
     public void complete(TaskId task, long token, List<OutputFile> outputs, AttemptReport report) {
-        call("POST", ApiPaths.task(task, "complete"), new Dto.Complete(token, outputs, report), null, timeout);
+        complete(task, token, outputs, report, Optional.empty());
+    }
+
+    /**
+     * As {@link #complete(TaskId, long, List, AttemptReport)}; with {@code nextFor} (the worker's name) the answer
+     * also brings that worker's next lease when a task is runnable (empty otherwise: then long-poll as usual).
+     */
+    public Optional<Lease> complete(TaskId task, long token, List<OutputFile> outputs, AttemptReport report,
+                                    Optional<String> nextFor) {
+        Dto.Completed done = call("POST", ApiPaths.task(task, "complete"), new Dto.Complete(token, outputs, report, nextFor),
+                type(Dto.Completed.class), timeout);
+        return done == null || done.next() == null ? Optional.empty() : done.next();
     }
 
     public void fail(TaskId task, long token, AttemptOutcome outcome, AttemptReport report) {

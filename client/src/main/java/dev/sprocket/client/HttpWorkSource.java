@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -67,6 +68,11 @@ public final class HttpWorkSource implements WorkSource {
     private final AtomicBoolean away = new AtomicBoolean();
     /** Heartbeats are not getting through (one warning per outage). */
     private final AtomicBoolean heartbeatsAway = new AtomicBoolean();
+    /**
+     * Leases that came with a completion ({@link #complete}), by worker, until that worker's next {@link #lease};
+     * handed back if it stops first.
+     */
+    private final Map<String, Lease> fetchedAhead = new ConcurrentHashMap<>();
     /** The long-poll in progress, if any. */
     private final AtomicReference<Poll> polling = new AtomicReference<>();
     /** Abandoned polls not yet answered (and their leases, if any, not yet handed back). */
@@ -126,6 +132,7 @@ public final class HttpWorkSource implements WorkSource {
      */
     public void stopLeasing() {
         if (closed.getAndSet(true)) return;
+        fetchedAhead.keySet().forEach(this::signOff);
         Poll p = polling.get();
         if (p == null) return;
         abandon(p);
@@ -166,6 +173,11 @@ public final class HttpWorkSource implements WorkSource {
     }
 
     @Override public Optional<Lease> lease(String worker, Duration wait) throws InterruptedException {
+        Lease ahead = fetchedAhead.remove(worker);
+        if (ahead != null) {
+            if (!closed.get()) return Optional.of(ahead);
+            release(ahead, AttemptReport.message(worker + " stopped before it could start the task"));
+        }
         if (closed.get() || drain.get()) return Optional.empty();
         long deadline = System.nanoTime() + wait.toNanos();
         long backoff = settings.deliverFor().firstBackoff().toNanos();
@@ -248,9 +260,27 @@ public final class HttpWorkSource implements WorkSource {
                 () -> client.started(lease.taskId(), lease.token()));
     }
 
+    /**
+     * Delivers the result and, unless this worker is stopping or draining, asks for its next task in the same
+     * request; that lease is what the worker's next {@link #lease} returns (one request per task, not two).
+     */
     @Override public boolean complete(Lease lease, List<OutputFile> outputs, AttemptReport report) {
-        return deliver(settings.deliverFor(), "completion of task " + lease.taskId(), false,
-                () -> client.complete(lease.taskId(), lease.token(), outputs, report));
+        String worker = lease.worker();
+        Optional<String> nextFor = closed.get() || drain.get() || fetchedAhead.containsKey(worker)
+                ? Optional.empty() : Optional.of(worker);
+        AtomicReference<Optional<Lease>> next = new AtomicReference<>(Optional.empty());
+        boolean accepted = deliver(settings.deliverFor(), "completion of task " + lease.taskId(), false,
+                () -> next.set(client.complete(lease.taskId(), lease.token(), outputs, report, nextFor)));
+        next.get().ifPresent(n -> {
+            fetchedAhead.put(worker, n);
+            if (closed.get()) signOff(worker); // stopLeasing() ran meanwhile
+        });
+        return accepted;
+    }
+
+    @Override public void signOff(String worker) {
+        Lease ahead = fetchedAhead.remove(worker);
+        if (ahead != null) release(ahead, AttemptReport.message(worker + " stopped before it could start the task"));
     }
 
     @Override public void fail(Lease lease, AttemptOutcome outcome, AttemptReport report) {

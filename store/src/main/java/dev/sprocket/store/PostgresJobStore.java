@@ -123,11 +123,29 @@ public final class PostgresJobStore extends SqlJobStore {
         return root.getMessage() == null ? root.toString() : root.getMessage();
     }
 
+    /** The transaction of the {@link #atomically} unit running on this thread, if any. */
+    private final ThreadLocal<org.jdbi.v3.core.Handle> unit = new ThreadLocal<>();
+
     @Override <T> T read(HandleCallback<T, RuntimeException> work) {
-        return jdbi.withHandle(work);
+        org.jdbi.v3.core.Handle open = unit.get();
+        return open != null ? work.withHandle(open) : jdbi.withHandle(work);
+    }
+
+    @Override public <T> T atomically(java.util.function.Supplier<T> work) {
+        if (unit.get() != null) return work.get();
+        return write(h -> {
+            unit.set(h);
+            try {
+                return work.get();
+            } finally {
+                unit.remove();
+            }
+        });
     }
 
     @Override <T> T write(HandleCallback<T, RuntimeException> work) {
+        org.jdbi.v3.core.Handle open = unit.get();
+        if (open != null) return work.withHandle(open); // part of the atomically() unit: it commits or retries as one
         for (int attempt = 1; ; attempt++) {
             try {
                 return jdbi.inTransaction(work);

@@ -410,6 +410,11 @@ abstract sealed class SqlJobStore implements JobStore permits SqliteJobStore, Po
 
     @Override public List<WorkerInfo> workers() { return read(WorkerRows::all); }
 
+    @Override public Set<String> drainingWorkers() {
+        List<String> names = read(h -> h.createQuery("SELECT name FROM workers WHERE drain").mapTo(String.class).list());
+        return new TreeSet<>(names);
+    }
+
     /** @throws IllegalArgumentException when the worker never registered */
     @Override public void setDrain(String worker, boolean drain) {
         if (write(h -> WorkerRows.setDrain(h, worker, drain)) == 0) throw new IllegalArgumentException("unknown worker " + worker);

@@ -2,7 +2,6 @@ package dev.sprocket.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.sqlite.SQLiteConfig;
@@ -12,20 +11,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One SQLite file: a connection pool with the pragmas every connection needs, the schema, and two ways in —
- * {@link #read} (autocommit) and {@link #write} (one {@code BEGIN IMMEDIATE} transaction).
+ * One SQLite file: a connection pool for reads, with the pragmas every connection needs, the schema, and two ways
+ * in — {@link #read} (autocommit, concurrent) and {@link #write} (handed to the one {@link GroupCommitWriter}, which
+ * commits whatever writes are waiting together).
  */
 final class SqliteDatabase implements AutoCloseable {
     private final HikariDataSource pool;
     private final Jdbi jdbi;
-    /**
-     * SQLite has one writer at a time. Threads of this process queue here (fairly, woken at once) rather than in
-     * SQLite's busy handler, which sleeps and polls; the busy timeout then only serves other processes.
-     */
-    private final ReentrantLock writeGate = new ReentrantLock(true);
+    private final GroupCommitWriter writer;
 
     SqliteDatabase(Path file, SqliteSettings settings) {
         Path absolute = file.toAbsolutePath().normalize();
@@ -54,50 +49,37 @@ final class SqliteDatabase implements AutoCloseable {
             throw e;
         }
         this.jdbi = Jdbi.create(pool);
-    }
-
-    <T> T read(HandleCallback<T, RuntimeException> work) {
-        return jdbi.withHandle(work);
+        // The writer's connection is its own (not pooled: the pool would close its cached statements on return).
+        Jdbi writerJdbi = Jdbi.create(sqlite);
+        writerJdbi.setStatementBuilderFactory(c -> new CachingStatementBuilder());
+        this.writer = new GroupCommitWriter("sprocket-sqlite-writer " + absolute.getFileName(), writerJdbi::open);
     }
 
     /**
-     * Runs {@code work} in one transaction that holds SQLite's write lock from its first statement. Taking the lock
-     * up front (IMMEDIATE) is what makes read-then-update atomic across processes, and it avoids the deadlock where
-     * two deferred transactions both read and then both try to upgrade to write.
-     * <p>We issue BEGIN/COMMIT ourselves: sqlite-jdbc's own transaction mode re-opens a transaction right after
-     * every commit, which would hold the write lock until the connection is handed back.
+     * Runs {@code work} outside any transaction (one-statement reads see the last commit). On the writer thread —
+     * a read inside a write — it runs on the writer's connection, so it sees the unit's own changes.
      */
-    <T> T write(HandleCallback<T, RuntimeException> work) {
-        writeGate.lock();
-        try {
-            return jdbi.withHandle(handle -> {
-                handle.execute("BEGIN IMMEDIATE");
-                T result;
-                try {
-                    result = work.withHandle(handle);
-                    handle.execute("COMMIT");
-                } catch (RuntimeException | Error e) {
-                    rollback(handle, e);
-                    throw e;
-                }
-                return result;
-            });
-        } finally {
-            writeGate.unlock();
-        }
+    <T> T read(HandleCallback<T, RuntimeException> work) {
+        if (writer.onWriterThread()) return work.withHandle(writer.handle());
+        return jdbi.withHandle(work);
     }
 
-    private void rollback(Handle handle, Throwable cause) {
-        try {
-            handle.execute("ROLLBACK");
-        } catch (RuntimeException e) {
-            cause.addSuppressed(e);
-            // The connection may still be inside a transaction: never hand it to anyone else.
-            pool.evictConnection(handle.getConnection());
-        }
+    /** True inside {@link #write}'s work, where reads already hold the write lock. */
+    boolean inWrite() {
+        return writer.onWriterThread();
+    }
+
+    /**
+     * Runs {@code work} as one atomic unit of a write transaction that holds SQLite's write lock from its first
+     * statement (IMMEDIATE), which is what makes read-then-update atomic across processes too. Returns once it
+     * committed; on an exception nothing of it is kept.
+     */
+    <T> T write(HandleCallback<T, RuntimeException> work) {
+        return writer.write(work);
     }
 
     @Override public void close() {
+        writer.close();
         pool.close();
     }
 }

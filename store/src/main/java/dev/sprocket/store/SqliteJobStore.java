@@ -51,6 +51,11 @@ public final class SqliteJobStore extends SqlJobStore {
         return db.write(work);
     }
 
+    /** One unit of the writer's group commit: every store call inside runs on the writer's transaction. */
+    @Override public <T> T atomically(java.util.function.Supplier<T> work) {
+        return db.write(h -> work.get());
+    }
+
     /** A write transaction holds SQLite's one write lock: what it read cannot change under it. */
     @Override String lockRowsForUpdate() {
         return "";
@@ -59,7 +64,8 @@ public final class SqliteJobStore extends SqlJobStore {
     @Override public Optional<Lease> leaseNext(String worker, Optional<String> onlyJob, Instant now, Duration ttl) {
         // Idle workers poll often: look without the write lock first, so they do not queue behind real writers.
         // Missing a task queued a moment later is the same as having asked a moment earlier.
-        if (db.read(h -> nextRunnable(h, worker, onlyJob)).isEmpty()) return Optional.empty();
+        // (Inside an atomically() unit the write lock is already held: one look is enough.)
+        if (!db.inWrite() && db.read(h -> nextRunnable(h, worker, onlyJob)).isEmpty()) return Optional.empty();
         return db.write(h -> nextRunnable(h, worker, onlyJob).map(id -> leaseTask(h, id, worker, now, ttl)));
     }
 

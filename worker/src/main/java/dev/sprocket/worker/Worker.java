@@ -99,6 +99,7 @@ public final class Worker implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            source.signOff(name);
             closeSession();
             heartbeats.shutdownNow();
         }
@@ -126,8 +127,9 @@ public final class Worker implements Runnable {
         Path out = workDir.resolve("out").resolve(lease.taskId().jobId() + "-" + lease.taskId().index() + "-" + lease.token());
         try {
             if (Diagnostic.is(lease.job())) {
-                // Farm plumbing check: the whole protocol, no Blender, no files.
-                if (source.started(lease)) source.complete(lease, List.of(), AttemptReport.message("diagnostic task"));
+                // Farm plumbing check: the whole protocol, no Blender, no files. Nothing starts, so no start notice:
+                // the task goes from leased to done.
+                source.complete(lease, List.of(), AttemptReport.message("diagnostic task"));
                 return;
             }
             RenderSession s = sessionFor(lease.job());

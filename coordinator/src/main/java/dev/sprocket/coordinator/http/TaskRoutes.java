@@ -72,9 +72,16 @@ public final class TaskRoutes {
             }
             throw new IllegalArgumentException(missing.get());
         }
-        if (d().complete(id, c.token(), outputs, report) == CompletionResult.ACCEPTED) {
+        Optional<String> nextFor = c.leaseNextFor() == null ? Optional.empty() : c.leaseNextFor();
+        if (nextFor.isPresent()) WorkerRoutes.checkName(nextFor.get());
+        Dispatcher.Completion done = d().complete(id, c.token(), outputs, report, nextFor);
+        if (done.result() == CompletionResult.ACCEPTED) {
             s.attemptFiles().forget(id, c.token());
-            Json.ok(ctx, Map.of());
+            if (done.next().isPresent()) {
+                LeaseDelivery.send(ctx, d(), done.next().get(), new Dto.Completed(done.next()));
+            } else {
+                Json.ok(ctx, new Dto.Completed(Optional.empty()));
+            }
             return;
         }
         RuntimeException refused = Leases.refused(s.store(), id, c.token());

@@ -3,16 +3,13 @@ package dev.sprocket.coordinator.http;
 import dev.sprocket.api.ApiPaths;
 import dev.sprocket.api.Dto;
 import dev.sprocket.core.dispatch.Dispatcher;
-import dev.sprocket.core.domain.AttemptReport;
 import dev.sprocket.core.domain.Lease;
-import dev.sprocket.core.domain.WorkerInfo;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -49,7 +46,7 @@ public final class WorkerRoutes {
                 new Dto.RegisterRequest(Optional.empty(), 0, Optional.empty()));
         d().touch(name);
         // Registering is a fresh start: a worker that was drained and has exited may come back under its name.
-        if (s.store().worker(name).map(WorkerInfo::drain).orElse(false)) s.store().setDrain(name, false);
+        d().undrain(name);
         log.info("Worker {} registered (host {}, {} cores, Blender {})", name, info.host().orElse("?"), info.cores(),
                 info.blenderVersion().orElse("?"));
         var settings = d().settings();
@@ -72,24 +69,7 @@ public final class WorkerRoutes {
             ctx.status(204);
             return;
         }
-        send(ctx, lease.get());
-    }
-
-    /**
-     * Writes the lease now rather than after the handler returns, so a worker that gave up waiting (its connection
-     * is gone) is noticed here and the task goes back to the queue at once instead of after a lease TTL.
-     */
-    private void send(Context ctx, Lease lease) {
-        byte[] body = Json.bytes(lease);
-        ctx.status(200).contentType(Json.CONTENT_TYPE).header("Content-Length", Integer.toString(body.length));
-        try {
-            OutputStream out = ctx.outputStream();
-            out.write(body);
-            out.flush();
-        } catch (IOException | RuntimeException e) {
-            log.info("Worker {} left before its lease of {} was delivered ({}); releasing it", lease.worker(), lease.taskId(), e.toString());
-            d().release(lease.taskId(), lease.token(), AttemptReport.message("lease not delivered: worker disconnected"));
-        }
+        LeaseDelivery.send(ctx, d(), lease.get(), lease.get());
     }
 
     private Duration waitOf(Context ctx) {
@@ -106,7 +86,11 @@ public final class WorkerRoutes {
     }
 
     static String name(Context ctx) {
-        String name = ctx.pathParam("name");
+        return checkName(ctx.pathParam("name"));
+    }
+
+    /** @throws IllegalArgumentException (400) when {@code name} is not a valid worker name */
+    static String checkName(String name) {
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("worker name '" + name + "' is not valid: 1-128 letters, digits and . _ @ : -,"
                     + " starting with a letter or digit");

@@ -26,6 +26,13 @@ import java.util.Optional;
  */
 public interface JobStore extends AutoCloseable {
 
+    /**
+     * Runs {@code work} — calls on this store — as one transaction: all of its changes are kept, or (when it throws)
+     * none. Reads inside see its own changes. The dispatcher's hot path (complete a task and lease the worker's next
+     * one) is one such unit. Keep the work short and free of anything but store calls: it holds the write lock.
+     */
+    <T> T atomically(java.util.function.Supplier<T> work);
+
     /** Creates the job and one QUEUED task per chunk (task index = position in the list), token 0. */
     void create(Job job, List<List<Integer>> chunks);
 
@@ -116,6 +123,9 @@ public interface JobStore extends AutoCloseable {
     List<WorkerInfo> workers();
 
     void setDrain(String worker, boolean drain);
+
+    /** Names of the workers asked to drain. */
+    java.util.Set<String> drainingWorkers();
 
     /** LEASED or RUNNING tasks whose progress text last changed (or, without progress, were leased) before {@code before}. */
     List<Task> stalled(Instant before);

@@ -34,4 +34,10 @@ public interface WorkSource {
 
     /** Hands the task back without blame (worker shutting down, broken worker). */
     void release(Lease lease, AttemptReport report);
+
+    /**
+     * The worker takes no more tasks. A source that fetches the next task ahead (with a completion) hands back
+     * whatever it fetched for this worker and did not give out yet.
+     */
+    default void signOff(String worker) {}
 }
