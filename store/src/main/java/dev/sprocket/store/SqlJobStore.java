@@ -37,20 +37,48 @@ import java.util.TreeSet;
  * {@code SKIP LOCKED} in PostgreSQL). Times are epoch milliseconds (sub-millisecond precision is dropped).
  */
 abstract sealed class SqlJobStore implements JobStore permits SqliteJobStore, PostgresJobStore {
-    private static final String LEASE = TaskTransitions.lease();
-    private static final Map<TaskEvent, String> FENCED = new EnumMap<>(TaskEvent.class);
+    private static final FastSql.Named LEASE = FastSql.Named.of(TaskTransitions.lease());
+    private static final Map<TaskEvent, FastSql.Named> FENCED = new EnumMap<>(TaskEvent.class);
     private static final Map<TaskEvent, String> UNFENCED = new EnumMap<>(TaskEvent.class);
+    private static final Map<TaskEvent, FastSql.Named> UNFENCED_FAST = new EnumMap<>(TaskEvent.class);
 
     static {
         for (TaskEvent event : TaskEvent.values()) {
             if (event == TaskEvent.LEASE || TaskTransitions.moves(event).isEmpty()) continue;
-            FENCED.put(event, TaskTransitions.update(event, true));
+            FENCED.put(event, FastSql.Named.of(TaskTransitions.update(event, true)));
             UNFENCED.put(event, TaskTransitions.update(event, false));
+            UNFENCED_FAST.put(event, FastSql.Named.of(UNFENCED.get(event)));
         }
     }
 
+    // The hot path's statements (plain JDBC, see FastSql).
+    private static final FastSql.Named FIND_TASK = FastSql.Named.of("SELECT " + Rows.TASK_COLUMNS
+            + " FROM tasks WHERE job_id = :job AND idx = :idx");
+    private static final FastSql.Named OPEN_ATTEMPT = FastSql.Named.of("INSERT INTO attempts"
+            + " (job_id, idx, token, worker, started_at, outcome) VALUES (:job, :idx, :token, :worker, :now, :outcome)");
+    private static final FastSql.Named CLOSE_ATTEMPT = FastSql.Named.of("UPDATE attempts SET outcome = :outcome,"
+            + " ended_at = :now, message = :message, log_key = :logKey, blender_version = :blenderVersion,"
+            + " peak_memory = :peakMemory, render_seconds = :renderSeconds"
+            + " WHERE job_id = :job AND idx = :idx AND token = :token AND ended_at IS NULL");
+    private static final FastSql.Named DELETE_OUTPUTS = FastSql.Named.of("DELETE FROM outputs WHERE job_id = :job AND idx = :idx");
+    private static final FastSql.Named INSERT_OUTPUT = FastSql.Named.of("INSERT INTO outputs (job_id, idx, "
+            + Rows.OUTPUT_COLUMNS + ") VALUES (:job, :idx, :frame, :name, :key, :sha256, :size)");
+    private static final FastSql.Named RENEW = FastSql.Named.of("UPDATE tasks SET lease_expires_at = :expires,"
+            // progress_at moves only when the progress text changes: that is how a hung Blender shows
+            // (CAST: PostgreSQL must know the parameter's type even when it is bound as NULL)
+            + " progress_at = CASE WHEN CAST(:progress AS TEXT) IS NOT NULL"
+            + " AND (progress IS NULL OR progress <> CAST(:progress AS TEXT)) THEN :now ELSE progress_at END,"
+            + " progress = COALESCE(CAST(:progress AS TEXT), progress), updated_at = :now"
+            + " WHERE job_id = :job AND idx = :idx AND token = :token AND state IN " + Sql.in(Sql.ACTIVE));
+
     /** {@code t.state IN (...)} for the states LEASE starts from. */
     static final String LEASABLE_STATE = "state IN " + Sql.in(TaskTransitions.sources(TaskEvent.LEASE));
+
+    /**
+     * Statements for the hot path on {@code h}'s connection: kept prepared where the connection is long-lived and
+     * used by one thread (SQLite's writer), else prepared and closed per use.
+     */
+    abstract FastSql.Statements statements(Handle h);
 
     /** Runs {@code work} with a connection outside any transaction the store opens itself (one-statement reads). */
     abstract <T> T read(HandleCallback<T, RuntimeException> work);
@@ -141,10 +169,11 @@ abstract sealed class SqlJobStore implements JobStore permits SqliteJobStore, Po
                 .mapTo(String.class).list());
     }
 
+    private static final FastSql.Named HAS_OPEN = FastSql.Named.of("SELECT EXISTS (SELECT 1 FROM tasks WHERE job_id = :job"
+            + " AND state IN " + Sql.in(OPEN) + ")");
+
     @Override public boolean hasOpenTasks(String jobId) {
-        return read(h -> h.createQuery("SELECT EXISTS (SELECT 1 FROM tasks WHERE job_id = :job AND state IN "
-                        + Sql.in(OPEN) + ")")
-                .bind("job", jobId).mapTo(Boolean.class).one());
+        return read(h -> FastSql.first(statements(h), HAS_OPEN, (rs, ctx) -> rs.getBoolean(1), "job", jobId).orElse(false));
     }
 
     @Override public JobProgress progress(String jobId) {
@@ -204,17 +233,21 @@ abstract sealed class SqlJobStore implements JobStore permits SqliteJobStore, Po
 
     Lease leaseTask(Handle h, TaskId id, String worker, Instant now, Duration ttl) {
         long expires = Rows.millis(now.plus(ttl));
-        int changed = h.createUpdate(LEASE).bind("job", id.jobId()).bind("idx", id.index())
-                .bind("worker", worker).bind("expires", expires).bind("now", Rows.millis(now)).execute();
+        FastSql.Statements st = statements(h);
+        long nowMs = Rows.millis(now);
+        int changed = FastSql.update(st, LEASE, "job", id.jobId(), "idx", id.index(), "worker", worker,
+                "expires", expires, "now", nowMs);
         if (changed != 1) {
             throw new IllegalStateException("task " + id + " changed while this transaction held it locked");
         }
-        Task task = findTask(h, id).orElseThrow();
-        h.createUpdate("INSERT INTO attempts (job_id, idx, token, worker, started_at, outcome)"
-                        + " VALUES (:job, :idx, :token, :worker, :now, :outcome)")
-                .bind("job", id.jobId()).bind("idx", id.index()).bind("token", task.token())
-                .bind("worker", worker).bind("now", Rows.millis(now))
-                .bind("outcome", AttemptOutcome.RUNNING.name()).execute();
+        return openAttempt(h, fastFindTask(st, id).orElseThrow(), worker, now, expires);
+    }
+
+    /** Writes the RUNNING attempt of a task just leased (its new token) and makes its {@link Lease}. */
+    Lease openAttempt(Handle h, Task task, String worker, Instant now, long expires) {
+        TaskId id = task.id();
+        FastSql.update(statements(h), OPEN_ATTEMPT, "job", id.jobId(), "idx", id.index(), "token", task.token(),
+                "worker", worker, "now", Rows.millis(now), "outcome", AttemptOutcome.RUNNING.name());
         Job job = leaseJobs.get(id.jobId());
         if (job == null || job.state() != JobState.ACTIVE) {
             job = findJob(h, id.jobId()).orElseThrow();
@@ -225,15 +258,8 @@ abstract sealed class SqlJobStore implements JobStore permits SqliteJobStore, Po
 
     @Override public Optional<Instant> renew(TaskId id, long token, Instant now, Duration ttl, Optional<String> progress) {
         long expires = Rows.millis(now.plus(ttl));
-        int changed = write(h -> h.createUpdate("UPDATE tasks SET lease_expires_at = :expires,"
-                        // progress_at moves only when the progress text changes: that is how a hung Blender shows
-                        // (CAST: PostgreSQL must know the parameter's type even when it is bound as NULL)
-                        + " progress_at = CASE WHEN CAST(:progress AS TEXT) IS NOT NULL"
-                        + " AND (progress IS NULL OR progress <> CAST(:progress AS TEXT)) THEN :now ELSE progress_at END,"
-                        + " progress = COALESCE(CAST(:progress AS TEXT), progress), updated_at = :now"
-                        + " WHERE job_id = :job AND idx = :idx AND token = :token AND state IN " + Sql.in(Sql.ACTIVE))
-                .bind("expires", expires).bind("progress", progress.orElse(null)).bind("now", Rows.millis(now))
-                .bind("job", id.jobId()).bind("idx", id.index()).bind("token", token).execute());
+        int changed = write(h -> FastSql.update(statements(h), RENEW, "expires", expires, "progress", FastSql.text(progress),
+                "now", Rows.millis(now), "job", id.jobId(), "idx", id.index(), "token", token));
         return changed == 1 ? Optional.of(Instant.ofEpochMilli(expires)) : Optional.empty();
     }
 
@@ -250,16 +276,18 @@ abstract sealed class SqlJobStore implements JobStore permits SqliteJobStore, Po
     @Override public boolean transition(TaskId id, Optional<Long> token, TaskEvent event, Optional<AttemptOutcome> outcome,
                                         AttemptReport report, List<OutputFile> outputs, Instant now) {
         if (event == TaskEvent.LEASE) throw new IllegalArgumentException("LEASE is applied by leaseNext, not transition");
-        String sql = (token.isPresent() ? FENCED : UNFENCED).get(event);
+        FastSql.Named sql = (token.isPresent() ? FENCED : UNFENCED_FAST).get(event);
         if (sql == null) return false; // no state allows this event
         return write(h -> {
-            var update = h.createUpdate(sql).bind("job", id.jobId()).bind("idx", id.index()).bind("now", Rows.millis(now));
-            token.ifPresent(t -> update.bind("token", t));
-            if (update.execute() != 1) return false;
-            long attemptToken = token.orElseGet(() -> findTask(h, id).orElseThrow().token());
-            if (event == TaskEvent.COMPLETE) replaceOutputs(h, id, outputs);
-            if (event == TaskEvent.RETRY) deleteOutputs(h, id);
-            outcome.ifPresent(o -> closeAttempt(h, id, attemptToken, o, report, now));
+            FastSql.Statements st = statements(h);
+            if (FastSql.update(st, sql, "job", id.jobId(), "idx", id.index(), "now", Rows.millis(now),
+                    "token", token.orElse(0L)) != 1) {
+                return false;
+            }
+            long attemptToken = token.orElseGet(() -> fastFindTask(st, id).orElseThrow().token());
+            if (event == TaskEvent.COMPLETE) insertOutputs(st, id, outputs);
+            if (event == TaskEvent.RETRY) FastSql.update(st, DELETE_OUTPUTS, "job", id.jobId(), "idx", id.index());
+            outcome.ifPresent(o -> closeAttempt(st, id, attemptToken, o, report, now));
             return true;
         });
     }
@@ -303,32 +331,33 @@ abstract sealed class SqlJobStore implements JobStore permits SqliteJobStore, Po
                 .bind("job", id.jobId()).bind("idx", id.index()).execute();
     }
 
-    private static void replaceOutputs(Handle h, TaskId id, List<OutputFile> outputs) {
-        deleteOutputs(h, id);
-        if (outputs.isEmpty()) return;
-        PreparedBatch batch = h.prepareBatch("INSERT INTO outputs (job_id, idx, " + Rows.OUTPUT_COLUMNS + ")"
-                + " VALUES (:job, :idx, :frame, :name, :key, :sha256, :size)");
+    /**
+     * A task has outputs only while DONE (COMPLETE writes them, RETRY — the only way out of DONE — drops them), so a
+     * completing task has none to replace.
+     */
+    private static void insertOutputs(FastSql.Statements st, TaskId id, List<OutputFile> outputs) {
         for (OutputFile o : outputs) {
-            batch.bind("job", id.jobId()).bind("idx", id.index()).bind("frame", o.frame()).bind("name", o.name())
-                    .bind("key", o.key()).bind("sha256", o.sha256()).bind("size", o.size()).add();
+            FastSql.update(st, INSERT_OUTPUT, "job", id.jobId(), "idx", id.index(), "frame", o.frame(), "name", o.name(),
+                    "key", o.key(), "sha256", o.sha256(), "size", o.size());
         }
-        batch.execute();
     }
 
-    private static void closeAttempt(Handle h, TaskId id, long token, AttemptOutcome outcome, AttemptReport report,
-                                     Instant now) {
-        h.createUpdate("UPDATE attempts SET outcome = :outcome, ended_at = :now, message = :message,"
-                        + " log_key = :logKey, blender_version = :blenderVersion, peak_memory = :peakMemory,"
-                        + " render_seconds = :renderSeconds"
-                        + " WHERE job_id = :job AND idx = :idx AND token = :token AND ended_at IS NULL")
-                .bind("outcome", outcome.name()).bind("now", Rows.millis(now))
-                .bind("message", report.message().orElse(null))
-                .bind("logKey", report.logKey().orElse(null))
-                .bind("blenderVersion", report.blenderVersion().orElse(null))
-                .bind("peakMemory", report.peakMemoryBytes().orElse(null))
-                .bind("renderSeconds", report.renderSeconds().orElse(null))
-                .bind("job", id.jobId()).bind("idx", id.index()).bind("token", token)
-                .execute();
+    static Optional<Task> fastFindTask(FastSql.Statements st, TaskId id) {
+        return FastSql.first(st, FIND_TASK, Rows.TASK, "job", id.jobId(), "idx", id.index());
+    }
+
+    private void closeAttempt(Handle h, TaskId id, long token, AttemptOutcome outcome, AttemptReport report, Instant now) {
+        closeAttempt(statements(h), id, token, outcome, report, now);
+    }
+
+    private static void closeAttempt(FastSql.Statements st, TaskId id, long token, AttemptOutcome outcome,
+                                     AttemptReport report, Instant now) {
+        FastSql.update(st, CLOSE_ATTEMPT, "outcome", outcome.name(), "now", Rows.millis(now),
+                "message", FastSql.text(report.message()), "logKey", FastSql.text(report.logKey()),
+                "blenderVersion", FastSql.text(report.blenderVersion()),
+                "peakMemory", FastSql.bigint(report.peakMemoryBytes()),
+                "renderSeconds", FastSql.dbl(report.renderSeconds()),
+                "job", id.jobId(), "idx", id.index(), "token", token);
     }
 
     // ---- expiry, hung tasks, restart

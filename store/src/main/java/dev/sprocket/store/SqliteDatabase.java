@@ -34,6 +34,9 @@ final class SqliteDatabase implements AutoCloseable {
         config.setSynchronous(settings.synchronous());
         config.setBusyTimeout((int) settings.busyTimeout().toMillis());
         config.enforceForeignKeys(true);
+        // The default 2 MB page cache holds a small part of a farm's task table and its indexes: every lease and
+        // completion then re-read B-tree pages from the file, which was most of the writer's time.
+        config.setCacheSize(-settings.cacheKib());
         SQLiteDataSource sqlite = new SQLiteDataSource(config);
         sqlite.setUrl("jdbc:sqlite:" + absolute);
 
@@ -62,6 +65,11 @@ final class SqliteDatabase implements AutoCloseable {
     <T> T read(HandleCallback<T, RuntimeException> work) {
         if (writer.onWriterThread()) return work.withHandle(writer.handle());
         return jdbi.withHandle(work);
+    }
+
+    /** The writer's statements, kept prepared; only inside {@link #write}'s work. */
+    FastSql.Statements writerStatements() {
+        return writer.statements();
     }
 
     /** True inside {@link #write}'s work, where reads already hold the write lock. */

@@ -24,13 +24,18 @@ public final class SqliteJobStore extends SqlJobStore {
      * blocklisted for. Written as "first job with a queued task, then its lowest queued index" so both steps are
      * index seeks: a plain join sorts all queued tasks of the job (8 ms instead of 0.1 ms with 50,000 queued).
      */
-    private static final String NEXT_RUNNABLE = "SELECT j.id AS job_id,"
+    private static final String NEXT_RUNNABLE_SQL = "SELECT j.id AS job_id,"
             + " (SELECT MIN(t.idx) FROM tasks t WHERE " + LEASABLE + ") AS idx"
             + " FROM jobs j WHERE j.state = " + Sql.literal(JobState.ACTIVE)
             + " AND EXISTS (SELECT 1 FROM tasks t WHERE " + LEASABLE + ")"
             + " AND (:only_job IS NULL OR j.id = :only_job)"
             + " AND NOT EXISTS (SELECT 1 FROM blocklist b WHERE b.job_id = j.id AND b.worker = :worker)"
             + " ORDER BY j.priority DESC, j.created_at, j.id LIMIT 1";
+    private static final FastSql.Named NEXT_RUNNABLE = FastSql.Named.of(NEXT_RUNNABLE_SQL);
+
+    /** Picks the next runnable task and leases it in one statement, returning the leased row. */
+    private static final FastSql.Named LEASE_NEXT = FastSql.Named.of(TaskTransitions.leaseWhere(
+            "(job_id, idx) = (" + NEXT_RUNNABLE_SQL + ")") + " RETURNING " + Rows.TASK_COLUMNS);
 
     private final SqliteDatabase db;
 
@@ -66,12 +71,20 @@ public final class SqliteJobStore extends SqlJobStore {
         // Missing a task queued a moment later is the same as having asked a moment earlier.
         // (Inside an atomically() unit the write lock is already held: one look is enough.)
         if (!db.inWrite() && db.read(h -> nextRunnable(h, worker, onlyJob)).isEmpty()) return Optional.empty();
-        return db.write(h -> nextRunnable(h, worker, onlyJob).map(id -> leaseTask(h, id, worker, now, ttl)));
+        long expires = Rows.millis(now.plus(ttl));
+        return db.write(h -> {
+            return FastSql.first(statements(h), LEASE_NEXT, Rows.TASK, "only_job", FastSql.text(onlyJob), "worker", worker,
+                    "expires", expires, "now", Rows.millis(now)).map(task -> openAttempt(h, task, worker, now, expires));
+        });
     }
 
-    private static Optional<TaskId> nextRunnable(Handle h, String worker, Optional<String> onlyJob) {
-        return h.createQuery(NEXT_RUNNABLE).bind("only_job", onlyJob.orElse(null)).bind("worker", worker)
-                .map((rs, ctx) -> new TaskId(rs.getString("job_id"), rs.getInt("idx"))).findOne();
+    private Optional<TaskId> nextRunnable(Handle h, String worker, Optional<String> onlyJob) {
+        return FastSql.first(statements(h), NEXT_RUNNABLE, (rs, ctx) -> new TaskId(rs.getString("job_id"), rs.getInt("idx")),
+                "only_job", FastSql.text(onlyJob), "worker", worker);
+    }
+
+    @Override FastSql.Statements statements(Handle h) {
+        return db.inWrite() ? db.writerStatements() : FastSql.perUse(h.getConnection());
     }
 
     @Override public void close() {

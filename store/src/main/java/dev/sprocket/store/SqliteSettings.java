@@ -14,24 +14,28 @@ import java.time.Duration;
  *                    may roll back the last commits, so a lease token could be granted twice — harmless, because
  *                    both holders render the same deterministic frames under the same names. {@code FULL} syncs the
  *                    WAL on every commit (survives power loss) at several milliseconds per commit.
+ * @param cacheKib    page cache per connection in KiB (SQLite's default is 2 MB)
  */
-public record SqliteSettings(Duration busyTimeout, int poolSize, SynchronousMode synchronous) {
+public record SqliteSettings(Duration busyTimeout, int poolSize, SynchronousMode synchronous, int cacheKib) {
     /** Long enough to ride out another process's burst of writes or a WAL checkpoint. */
     public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(10);
     /** A writer, the dispatcher's reads, and a couple of UI/progress readers. */
     public static final int DEFAULT_POOL_SIZE = 4;
+    /** Page cache per connection, at most (it grows with use): room for the hot part of a million tasks. */
+    public static final int DEFAULT_CACHE_KIB = 64 * 1024;
 
     public SqliteSettings {
         if (busyTimeout.isNegative() || busyTimeout.toMillis() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("busyTimeout must be 0.." + Integer.MAX_VALUE + " ms, got " + busyTimeout);
         }
         if (poolSize < 1) throw new IllegalArgumentException("poolSize must be at least 1, got " + poolSize);
+        if (cacheKib < 1) throw new IllegalArgumentException("cacheKib must be at least 1, got " + cacheKib);
     }
 
     public static SqliteSettings defaults() {
-        return new SqliteSettings(DEFAULT_BUSY_TIMEOUT, DEFAULT_POOL_SIZE, SynchronousMode.NORMAL);
+        return new SqliteSettings(DEFAULT_BUSY_TIMEOUT, DEFAULT_POOL_SIZE, SynchronousMode.NORMAL, DEFAULT_CACHE_KIB);
     }
 
-    public SqliteSettings withSynchronous(SynchronousMode mode) { return new SqliteSettings(busyTimeout, poolSize, mode); }
-    public SqliteSettings withPoolSize(int n) { return new SqliteSettings(busyTimeout, n, synchronous); }
+    public SqliteSettings withSynchronous(SynchronousMode mode) { return new SqliteSettings(busyTimeout, poolSize, mode, cacheKib); }
+    public SqliteSettings withPoolSize(int n) { return new SqliteSettings(busyTimeout, n, synchronous, cacheKib); }
 }

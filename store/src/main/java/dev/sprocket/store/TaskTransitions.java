@@ -84,13 +84,18 @@ final class TaskTransitions {
      * :now}. The state condition makes a second lease of the same task change nothing.
      */
     static String lease() {
+        return leaseWhere("job_id = :job AND idx = :idx");
+    }
+
+    /** {@link #lease()} of the row that {@code rowCondition} picks (e.g. {@code (job_id, idx) = (SELECT …)}). */
+    static String leaseWhere(String rowCondition) {
         Map<TaskState, TaskState> moves = moves(TaskEvent.LEASE);
         if (moves.isEmpty() || !moves.values().stream().allMatch(TaskState::active)) {
             throw new IllegalStateException("the state machine must lease into an active state: " + moves);
         }
         return "UPDATE tasks SET state = " + targetExpression(moves) + ", token = token + 1, worker = :worker,"
                 + " lease_expires_at = :expires, progress = NULL, progress_at = :now, updated_at = :now"
-                + " WHERE job_id = :job AND idx = :idx AND state IN " + Sql.in(moves.keySet());
+                + " WHERE " + rowCondition + " AND state IN " + Sql.in(moves.keySet());
     }
 
     /** A literal when every source leads to the same state (today's table), else a CASE on the old state. */

@@ -141,8 +141,11 @@ public final class Dispatcher {
                 boolean replay = store.task(task).filter(t -> t.state() == TaskState.DONE && t.token() == token).isPresent();
                 return new Done(replay, true, Optional.empty());
             }
-            boolean open = store.hasOpenTasks(task.jobId());
-            return new Done(true, open, next.flatMap(w -> store.leaseNext(w, now, settings.leaseTtl())));
+            Optional<Lease> lease = next.flatMap(w -> store.leaseNext(w, now, settings.leaseTtl()));
+            // A next task of the same job is an open task of it: no need to ask.
+            boolean open = lease.filter(l -> l.taskId().jobId().equals(task.jobId())).isPresent()
+                    || store.hasOpenTasks(task.jobId());
+            return new Done(true, open, lease);
         });
         if (!done.accepted()) return new Completion(CompletionResult.STALE, Optional.empty());
         if (!done.jobOpen()) settleJob(task.jobId()); // the job's last task: settle it now, not at the next sweep
