@@ -6,6 +6,7 @@ import dev.sprocket.core.domain.AttemptReport;
 import dev.sprocket.core.domain.Job;
 import dev.sprocket.core.domain.JobState;
 import dev.sprocket.core.domain.Lease;
+import dev.sprocket.core.domain.Task;
 import dev.sprocket.core.domain.OutputFile;
 import dev.sprocket.core.domain.TaskId;
 import dev.sprocket.core.domain.TaskState;
@@ -86,6 +87,24 @@ class HttpWorkSourceTest {
         Optional<Lease> lease = poll.get(10, TimeUnit.SECONDS);
         assertThat(lease).hasValueSatisfying(l -> assertThat(l.job().id()).isEqualTo(job.id()));
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
+    }
+
+    @Test void aCompletionFetchesTheNextTaskAheadAndAStoppingWorkerHandsItBack() throws Exception {
+        Job job = submit("1-3");
+        Lease first = source.lease("w1", Duration.ofSeconds(5)).orElseThrow();
+        assertThat(source.complete(first, List.of(upload(first, 1, "one")), AttemptReport.empty())).isTrue();
+        // The next task came with the completion: it is held for w1 already, and lease() hands it out without asking.
+        assertThat(client.job(job.id()).tasks().orElseThrow().get(1).state()).isEqualTo(TaskState.LEASED);
+        Lease second = source.lease("w1", Duration.ZERO).orElseThrow();
+        assertThat(second.taskId()).isEqualTo(new TaskId(job.id(), 1));
+        assertThat(source.complete(second, List.of(upload(second, 2, "two")), AttemptReport.empty())).isTrue();
+
+        // The worker stops before starting the third: it goes back to the queue at once, not after a lease TTL.
+        source.signOff("w1");
+        Task third = client.job(job.id()).tasks().orElseThrow().get(2);
+        assertThat(third.state()).isEqualTo(TaskState.QUEUED);
+        assertThat(client.attempts(job.id(), OptionalInt.of(3))).singleElement()
+                .satisfies(a -> assertThat(a.outcome()).isEqualTo(AttemptOutcome.LOST));
     }
 
     @Test void aTaskRunsItsWholeLifeThroughTheApi() throws Exception {

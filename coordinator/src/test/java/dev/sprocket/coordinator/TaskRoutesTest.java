@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -71,6 +72,34 @@ class TaskRoutesTest {
         assertThat(farm.api.post(Farm.task(lease.taskId(), "heartbeat"), Map.of("token", lease.token())).status()).isEqualTo(409);
         assertThat(farm.api.post(Farm.task(new TaskId(job.id(), 7), "heartbeat"), Map.of("token", 1)).status()).isEqualTo(404);
         assertThat(farm.api.post(Farm.task(new TaskId("ghost", 0), "complete"), Map.of("token", 1)).status()).isEqualTo(404);
+    }
+
+    @Test void aCompletionCanBringTheWorkersNextLeaseAndARepeatedOneIsAcceptedAgain() throws Exception {
+        farm(Farm.SETTINGS);
+        Job job = farm.submit("1-2");
+        Lease first = farm.leaseNow("w");
+        List<OutputFile> outputs = List.of(upload(first, 1));
+        Dto.Complete body = new Dto.Complete(first.token(), outputs, AttemptReport.empty(), Optional.of("w"));
+        Api.Response done = farm.api.post(Farm.task(first.taskId(), "complete"), body);
+        assertThat(done.status()).as(done.toString()).isEqualTo(200);
+        Lease next = done.as(Dto.Completed.class).next().orElseThrow();
+        assertThat(next.taskId()).isEqualTo(new TaskId(job.id(), 1));
+        assertThat(next.worker()).isEqualTo("w");
+        assertThat(farm.job(job.id()).tasks().orElseThrow().get(1).state()).isEqualTo(TaskState.LEASED);
+
+        // The answer was lost and the worker sends the completion again: accepted, and its frame is kept.
+        Api.Response again = farm.api.post(Farm.task(first.taskId(), "complete"), body);
+        assertThat(again.status()).as(again.toString()).isEqualTo(200);
+        assertThat(again.as(Dto.Completed.class).next()).isEmpty();
+        assertThat(farm.server.blobs().size(outputs.get(0).key())).contains(outputs.get(0).size());
+
+        Api.Response last = farm.api.post(Farm.task(next.taskId(), "complete"),
+                new Dto.Complete(next.token(), List.of(upload(next, 2)), AttemptReport.empty(), Optional.of("w")));
+        assertThat(last.status()).isEqualTo(200);
+        assertThat(last.as(Dto.Completed.class).next()).isEmpty();
+        assertThat(farm.job(job.id()).job().state()).isEqualTo(JobState.COMPLETED);
+        assertThat(farm.api.post(Farm.task(next.taskId(), "complete"),
+                new Dto.Complete(next.token(), List.of(), AttemptReport.empty(), Optional.of("bad name!"))).status()).isEqualTo(400);
     }
 
     @Test void aCompletionMustListOnlyItsOwnUploadedFiles() throws Exception {

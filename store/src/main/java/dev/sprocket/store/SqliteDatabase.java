@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -11,6 +13,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One SQLite file: a connection pool for reads, with the pragmas every connection needs, the schema, and two ways
@@ -18,9 +23,11 @@ import java.nio.file.Path;
  * commits whatever writes are waiting together).
  */
 final class SqliteDatabase implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SqliteDatabase.class);
     private final HikariDataSource pool;
     private final Jdbi jdbi;
     private final GroupCommitWriter writer;
+    private final ScheduledExecutorService checkpoints;
 
     SqliteDatabase(Path file, SqliteSettings settings) {
         Path absolute = file.toAbsolutePath().normalize();
@@ -37,6 +44,9 @@ final class SqliteDatabase implements AutoCloseable {
         // The default 2 MB page cache holds a small part of a farm's task table and its indexes: every lease and
         // completion then re-read B-tree pages from the file, which was most of the writer's time.
         config.setCacheSize(-settings.cacheKib());
+        // Checkpoints (copying the WAL back into the database file, with its fsyncs) run on their own thread, not
+        // inside whichever commit crossed the WAL size limit: that commit's callers would wait for the disk.
+        config.setWalAutocheckpoint(0);
         SQLiteDataSource sqlite = new SQLiteDataSource(config);
         sqlite.setUrl("jdbc:sqlite:" + absolute);
 
@@ -56,6 +66,22 @@ final class SqliteDatabase implements AutoCloseable {
         Jdbi writerJdbi = Jdbi.create(sqlite);
         writerJdbi.setStatementBuilderFactory(c -> new CachingStatementBuilder());
         this.writer = new GroupCommitWriter("sprocket-sqlite-writer " + absolute.getFileName(), writerJdbi::open);
+        this.checkpoints = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
+                .name("sprocket-sqlite-checkpoint " + absolute.getFileName()).unstarted(r));
+        long every = settings.checkpointEvery().toMillis();
+        checkpoints.scheduleWithFixedDelay(this::checkpoint, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Copies what the WAL holds into the database file, as far as no reader still needs it (PASSIVE: it never
+     * blocks the writer or a reader). Once a checkpoint caught up, the next commit starts the WAL over.
+     */
+    private void checkpoint() {
+        try {
+            jdbi.withHandle(h -> h.createQuery("PRAGMA wal_checkpoint(PASSIVE)").mapToMap().list());
+        } catch (RuntimeException e) {
+            log.warn("SQLite checkpoint failed; trying again shortly: {}", e.toString());
+        }
     }
 
     /**
@@ -87,7 +113,14 @@ final class SqliteDatabase implements AutoCloseable {
     }
 
     @Override public void close() {
+        checkpoints.shutdownNow();
+        try {
+            checkpoints.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         writer.close();
+        checkpoint();
         pool.close();
     }
 }

@@ -552,4 +552,86 @@ class DispatcherTest {
         assertThat(store.worker("w1").orElseThrow().drain()).isTrue();
         assertThat(dispatcher.draining("nobody")).isFalse();
     }
+
+    @Test
+    void completingCanLeaseTheWorkersNextTaskInTheSameCall() throws Exception {
+        dispatcher.submit(job("j", "1-3", 1));
+        Lease first = lease("w1");
+        Dispatcher.Completion done = dispatcher.complete(first.taskId(), first.token(), List.of(), AttemptReport.empty(),
+                Optional.of("w1"));
+        assertThat(done.result()).isEqualTo(CompletionResult.ACCEPTED);
+        Lease next = done.next().orElseThrow();
+        assertThat(next.taskId()).isEqualTo(new TaskId("j", 1));
+        assertThat(next.worker()).isEqualTo("w1");
+        assertThat(store.task(first.taskId()).orElseThrow().state()).isEqualTo(TaskState.DONE);
+        assertThat(store.task(next.taskId()).orElseThrow()).satisfies(t -> {
+            assertThat(t.state()).isEqualTo(TaskState.LEASED);
+            assertThat(t.token()).isEqualTo(next.token());
+            assertThat(t.worker()).contains("w1");
+        });
+        assertThat(store.attempts(next.taskId())).singleElement()
+                .satisfies(a -> assertThat(a.outcome()).isEqualTo(AttemptOutcome.RUNNING));
+
+        Lease last = dispatcher.complete(next.taskId(), next.token(), List.of(), AttemptReport.empty(), Optional.of("w1"))
+                .next().orElseThrow();
+        Dispatcher.Completion end = dispatcher.complete(last.taskId(), last.token(), List.of(), AttemptReport.empty(),
+                Optional.of("w1"));
+        assertThat(end.next()).isEmpty(); // nothing left
+        assertThat(jobState("j")).isEqualTo(JobState.COMPLETED);
+    }
+
+    @Test
+    void theNextLeaseMayBeOfAnotherJobAndTheFinishedJobIsStillSettled() throws Exception {
+        dispatcher.submit(job("a", "1", 1));
+        Lease a = lease("w1");
+        dispatcher.submit(job("b", "1", 1));
+        Lease b = dispatcher.complete(a.taskId(), a.token(), List.of(), AttemptReport.empty(), Optional.of("w1"))
+                .next().orElseThrow();
+        assertThat(b.taskId().jobId()).isEqualTo("b");
+        assertThat(jobState("a")).isEqualTo(JobState.COMPLETED);
+        assertThat(jobState("b")).isEqualTo(JobState.ACTIVE);
+    }
+
+    @Test
+    void aDrainingWorkerAndAStaleCompletionGetNoNextLease() throws Exception {
+        dispatcher.submit(job("j", "1-4", 1));
+        Lease first = lease("w1");
+        dispatcher.drain("w1");
+        Dispatcher.Completion drained = dispatcher.complete(first.taskId(), first.token(), List.of(), AttemptReport.empty(),
+                Optional.of("w1"));
+        assertThat(drained.result()).isEqualTo(CompletionResult.ACCEPTED);
+        assertThat(drained.next()).isEmpty();
+
+        Lease second = lease("w2");
+        clock.advance(TTL.plusSeconds(1));
+        assertThat(dispatcher.expireLeases()).isEqualTo(1);
+        Dispatcher.Completion stale = dispatcher.complete(second.taskId(), second.token(), List.of(), AttemptReport.empty(),
+                Optional.of("w2"));
+        assertThat(stale.result()).isEqualTo(CompletionResult.STALE);
+        assertThat(stale.next()).isEmpty();
+        assertThat(store.tasks("j").stream().filter(t -> t.state() == TaskState.LEASED)).isEmpty();
+    }
+
+    @Test
+    void theSameCompletionSentAgainIsAcceptedAgainAndChangesNothing() throws Exception {
+        dispatcher.submit(job("j", "1-2", 1));
+        Lease l = lease("w1");
+        assertThat(complete(l)).isEqualTo(CompletionResult.ACCEPTED);
+        List<OutputFile> accepted = store.outputs("j");
+        assertThat(accepted).hasSize(1);
+        // Its answer was lost (a dropped connection): the worker sends it again. It must not read as stale, or the
+        // server would delete the accepted frame's files.
+        assertThat(complete(l)).isEqualTo(CompletionResult.ACCEPTED);
+        assertThat(store.outputs("j")).isEqualTo(accepted);
+        assertThat(store.attempts(l.taskId())).singleElement()
+                .satisfies(a -> assertThat(a.outcome()).isEqualTo(AttemptOutcome.SUCCEEDED));
+        // An older token of a task completed since is still stale.
+        Lease other = lease("w2");
+        clock.advance(TTL.plusSeconds(1));
+        dispatcher.expireLeases();
+        Lease again = lease("w3");
+        assertThat(complete(again)).isEqualTo(CompletionResult.ACCEPTED);
+        assertThat(dispatcher.complete(other.taskId(), other.token(), List.of(), AttemptReport.empty()))
+                .isEqualTo(CompletionResult.STALE);
+    }
 }

@@ -107,6 +107,31 @@ public abstract class JobStoreContract {
         return new Task(id, frames, TaskState.QUEUED, token, failures, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
+    // ---- atomically
+
+    @Test
+    void atomicallyKeepsAllOfItsWorkOrNoneAndReadsItsOwnChanges() {
+        create(job("j", "1-2", 1));
+        Lease lease = store.atomically(() -> {
+            Lease l = lease("w1", T0);
+            // a read inside sees the unit's own change
+            assertThat(store.task(l.taskId()).orElseThrow().state()).isEqualTo(TaskState.LEASED);
+            assertThat(apply(l, TaskEvent.COMPLETE, AttemptOutcome.SUCCEEDED, T0)).isTrue();
+            return l;
+        });
+        assertThat(task(lease.taskId()).state()).isEqualTo(TaskState.DONE);
+
+        TaskId second = new TaskId("j", 1);
+        assertThatThrownBy(() -> store.atomically(() -> {
+            lease("w2", T0);
+            store.setJobState("j", JobState.PAUSED);
+            throw new IllegalStateException("boom");
+        })).isInstanceOf(IllegalStateException.class).hasMessage("boom");
+        assertThat(task(second)).isEqualTo(queued(second, List.of(2), 0, 0));
+        assertThat(store.attempts(second)).isEmpty();
+        assertThat(store.job("j").orElseThrow().state()).isEqualTo(JobState.ACTIVE);
+    }
+
     // ---- create and read
 
     @Test

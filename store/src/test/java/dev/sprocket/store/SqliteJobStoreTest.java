@@ -80,4 +80,44 @@ class SqliteJobStoreTest extends JobStoreContract {
             processes.forEach(Process::destroyForcibly);
         }
     }
+
+    @Test
+    void concurrentWritesCommitTogetherAndAFailingOneFailsAlone() throws Exception {
+        JobStore s = store;
+        int n = 200;
+        s.create(Jobs.job("taken", "1", 1), List.of(List.of(1)));
+        List<CompletableFuture<Throwable>> results = new ArrayList<>();
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < n; i++) {
+                String id = i == n / 2 ? "taken" : "job-" + i; // one duplicate: it alone must fail
+                results.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        s.create(Jobs.job(id, "1-3", 1), List.of(List.of(1), List.of(2), List.of(3)));
+                        return null;
+                    } catch (RuntimeException e) {
+                        return e;
+                    }
+                }, threads));
+            }
+            for (int i = 0; i < n; i++) {
+                Throwable failure = results.get(i).get(30, TimeUnit.SECONDS);
+                if (i == n / 2) {
+                    assertThat(failure).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("taken");
+                } else {
+                    assertThat(failure).isNull();
+                    assertThat(s.tasks("job-" + i)).hasSize(3);
+                }
+            }
+        }
+        assertThat(s.tasks("taken")).hasSize(1);
+        assertThat(s.jobs()).hasSize(n);
+    }
+
+    @Test
+    void aClosedStoreRefusesWritesWithAClearError() {
+        JobStore s = open();
+        s.close();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.setPriority("j", 1))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
 }
