@@ -123,6 +123,7 @@ public final class DispatchBench {
         } finally {
             server.destroy();
             server.waitFor();
+            if (System.getenv("SPROCKET_BENCH_KEEP") == null) deleteTree(data); // kept for a look at server.log
         }
     }
 
@@ -345,6 +346,13 @@ public final class DispatchBench {
         void stop() {
             running.set(false);
             threads.shutdownNow();
+        }
+    }
+
+    /** The server's data (a database of a few hundred thousand tasks) is of no use after the run. */
+    static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         }
     }
 

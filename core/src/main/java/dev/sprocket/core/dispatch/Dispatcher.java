@@ -39,6 +39,8 @@ public final class Dispatcher {
     private final Condition runnable = lock.newCondition();
     /** Bumped whenever a task may have become runnable; waiters re-check when it moves. */
     private long generation;
+    /** Workers waiting in {@link #lease} (guarded by {@link #lock}). */
+    private int waiting;
 
     public Dispatcher(JobStore store, Clock clock, DispatchSettings settings) {
         this.store = store;
@@ -50,8 +52,9 @@ public final class Dispatcher {
     public JobStore store() { return store; }
 
     public void submit(Job job) {
-        store.create(job, job.frames().chunks(job.chunk()));
-        wake();
+        List<List<Integer>> chunks = job.frames().chunks(job.chunk());
+        store.create(job, chunks);
+        wake(chunks.size());
     }
 
     /**
@@ -81,7 +84,12 @@ public final class Dispatcher {
             lock.lock();
             try {
                 if (generation == seen) {
-                    runnable.awaitNanos(Math.min(left, settings.sweepEvery().toNanos()));
+                    waiting++;
+                    try {
+                        runnable.awaitNanos(Math.min(left, settings.sweepEvery().toNanos()));
+                    } finally {
+                        waiting--;
+                    }
                 }
             } finally {
                 lock.unlock();
@@ -386,10 +394,24 @@ public final class Dispatcher {
 
     /** Tells long-polling workers that something may be runnable. */
     public void wake() {
+        wake(Integer.MAX_VALUE);
+    }
+
+    /**
+     * Tells up to {@code tasks} long-polling workers that that many tasks became runnable. Waking all thousand
+     * waiters for a one-task job made them all query the store at once, and the one that got the task waited its
+     * turn among them (wake p99 of 150 ms instead of a few). A woken worker that may not take the task (it is
+     * blocklisted for the job, or draining) leaves it to the others' next re-check, at most {@code sweepEvery} later.
+     */
+    private void wake(int tasks) {
         lock.lock();
         try {
             generation++;
-            runnable.signalAll();
+            if (tasks >= waiting) {
+                runnable.signalAll();
+            } else {
+                for (int i = 0; i < tasks; i++) runnable.signal();
+            }
         } finally {
             lock.unlock();
         }
