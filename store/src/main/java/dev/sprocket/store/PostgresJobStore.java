@@ -8,7 +8,6 @@ import dev.sprocket.core.domain.TaskId;
 import dev.sprocket.core.port.JobStore;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.JdbiException;
 
 import javax.sql.DataSource;
 import java.sql.SQLException;

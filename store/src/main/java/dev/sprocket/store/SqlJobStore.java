@@ -326,9 +326,8 @@ abstract sealed class SqlJobStore implements JobStore permits SqliteJobStore, Po
         });
     }
 
-    private static void deleteOutputs(Handle h, TaskId id) {
-        h.createUpdate("DELETE FROM outputs WHERE job_id = :job AND idx = :idx")
-                .bind("job", id.jobId()).bind("idx", id.index()).execute();
+    private void deleteOutputs(Handle h, TaskId id) {
+        FastSql.update(statements(h), DELETE_OUTPUTS, "job", id.jobId(), "idx", id.index());
     }
 
     /**
