@@ -134,55 +134,49 @@ final class FastSql {
         }
     }
 
-    /** Runs an INSERT/UPDATE/DELETE; returns the rows changed. */
-    static int update(Statements st, Named sql, Object... args) {
+    /** What to do with a bound statement. */
+    private interface Use<T> {
+        T with(PreparedStatement ps) throws SQLException;
+    }
+
+    /** Prepares (or reuses) the statement, binds {@code args}, uses it, and hands it back. */
+    private static <T> T run(Statements st, Named sql, Object[] args, Use<T> use) {
         try {
             PreparedStatement ps = st.prepare(sql.sql());
             try {
                 sql.bind(ps, args);
-                return ps.executeUpdate();
+                return use.with(ps);
             } finally {
                 st.done(ps);
             }
         } catch (SQLException e) {
             throw failed(sql, e);
         }
+    }
+
+    /** Runs an INSERT/UPDATE/DELETE; returns the rows changed. */
+    static int update(Statements st, Named sql, Object... args) {
+        return run(st, sql, args, PreparedStatement::executeUpdate);
     }
 
     /** The first row mapped, if any. */
     static <T> Optional<T> first(Statements st, Named sql, RowMapper<T> mapper, Object... args) {
-        try {
-            PreparedStatement ps = st.prepare(sql.sql());
-            try {
-                sql.bind(ps, args);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.ofNullable(mapper.map(rs, null)) : Optional.empty();
-                }
-            } finally {
-                st.done(ps);
+        return run(st, sql, args, ps -> {
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(mapper.map(rs, null)) : Optional.<T>empty();
             }
-        } catch (SQLException e) {
-            throw failed(sql, e);
-        }
+        });
     }
 
     /** Every row mapped. */
     static <T> List<T> list(Statements st, Named sql, RowMapper<T> mapper, Object... args) {
-        try {
-            PreparedStatement ps = st.prepare(sql.sql());
-            try {
-                sql.bind(ps, args);
-                List<T> rows = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) rows.add(mapper.map(rs, null));
-                }
-                return rows;
-            } finally {
-                st.done(ps);
+        return run(st, sql, args, ps -> {
+            List<T> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) rows.add(mapper.map(rs, null));
             }
-        } catch (SQLException e) {
-            throw failed(sql, e);
-        }
+            return rows;
+        });
     }
 
     private static RuntimeException failed(Named sql, SQLException e) {
